@@ -58,14 +58,16 @@ pub struct Preset {
 
 /// Presets for the jobs admins most often create tokens for.
 ///
-/// Each list follows the documentation page named in `docs_url`.
+/// Each list follows the documentation page named in `docs_url`. The Kubernetes operator list is
+/// the classic "Kubernetes: Dynatrace Operator" template: `DataExport` and `entities.read` are
+/// needed only by some operator versions, and newer set-ups use platform tokens instead.
 pub const PRESETS: &[Preset] = &[
     Preset {
         id: "oneagent-installer",
         name: "OneAgent installer download",
         purpose: "Download OneAgent installers, for example from a deployment script.",
         scopes: &["InstallerDownload"],
-        docs_url: "https://docs.dynatrace.com/docs/manage/identity-access-management/access-tokens-and-oauth-clients/access-tokens",
+        docs_url: "https://docs.dynatrace.com/docs/shortlink/api-deployment-get-latest-oneagent",
     },
     Preset {
         id: "kubernetes-operator",
@@ -79,14 +81,14 @@ pub const PRESETS: &[Preset] = &[
             "settings.write",
             "activeGateTokenManagement.create",
         ],
-        docs_url: "https://docs.dynatrace.com/docs/ingest-from/setup-on-k8s/deployment/tokens-permissions",
+        docs_url: "https://docs.dynatrace.com/docs/shortlink/installation-k8s-tokens-permissions",
     },
     Preset {
         id: "kubernetes-data-ingest",
         name: "Kubernetes: Data ingest",
         purpose: "Send metrics, logs and traces from a cluster through Dynatrace Operator.",
         scopes: &["metrics.ingest", "logs.ingest", "openTelemetryTrace.ingest"],
-        docs_url: "https://docs.dynatrace.com/docs/ingest-from/setup-on-k8s/deployment/tokens-permissions",
+        docs_url: "https://docs.dynatrace.com/docs/shortlink/installation-k8s-tokens-permissions",
     },
     Preset {
         id: "log-ingest",
@@ -143,7 +145,7 @@ pub const PRESETS: &[Preset] = &[
             "extensionConfigurations.read",
             "extensionConfigurations.write",
         ],
-        docs_url: "https://docs.dynatrace.com/docs/deliver/configuration-as-code/monaco/guides/create-oauth-client",
+        docs_url: "https://docs.dynatrace.com/docs/shortlink/monaco-api-support-and-access-handling",
     },
 ];
 
