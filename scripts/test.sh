@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Runs every test suite of Token Wizard on Linux, from a fresh Debian/Ubuntu machine:
+#   scripts/test.sh
+#
+# Installs what is missing (scripts/install-deps.sh), then, inside one private D-Bus session
+# with an Xvfb display and an unlocked gnome-keyring:
+#   - the front end: unit tests, type check, production build;
+#   - the app with the UI embedded (debug build);
+#   - cargo test --workspace, which includes the client/sandbox contract test and the
+#     generated-bindings staleness check;
+#   - the end-to-end tests, which drive the real app window through tauri-driver.
+# Every suite runs even when an earlier one failed; the script prints one line per suite and
+# exits non-zero when any failed.
+set -uo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+if [[ -z ${TOKEN_WIZARD_TEST_SESSION:-} ]]; then
+  started=$SECONDS
+  scripts/install-deps.sh || exit 1
+  printf '[test] dependencies ready in %d s\n' "$((SECONDS - started))"
+  exec dbus-run-session -- env TOKEN_WIZARD_TEST_SESSION=1 "$0" "$@"
+fi
+
+# shellcheck source=lib/headless-session.sh
+source "$repo_root/scripts/lib/headless-session.sh"
+headless_start || exit 1
+
+logs="$(mktemp -d "${TMPDIR:-/tmp}/token-wizard-test-logs.XXXXXX")"
+summary=()
+failed=0
+
+# Runs one suite, keeps its output in $logs/<slug>.log and records a summary line.
+run_suite() {
+  local name="$1"
+  shift
+  local slug="${name//[^a-zA-Z0-9]/-}"
+  local started=$SECONDS
+  printf '\n[test] ==== %s: %s\n' "$name" "$*"
+  "$@" 2>&1 | tee "$logs/$slug.log"
+  local status=${PIPESTATUS[0]}
+  record "$name" "$status" "$((SECONDS - started))"
+  return "$status"
+}
+
+record() {
+  local name="$1" status="$2" seconds="$3"
+  if [[ $status -eq 0 ]]; then
+    summary+=("$(printf 'PASS  %-42s %4d s' "$name" "$seconds")")
+  else
+    summary+=("$(printf 'FAIL  %-42s %4d s  (exit %d)' "$name" "$seconds" "$status")")
+    failed=$((failed + 1))
+  fi
+}
+
+# Records whether cargo test ran a test that matches a pattern, so a suite that goes missing
+# from the workspace fails the run instead of passing unnoticed.
+expect_in_cargo_output() {
+  local name="$1" pattern="$2"
+  if grep -Eq "$pattern" "$logs/cargo-test---workspace.log"; then
+    record "$name" 0 0
+  else
+    printf '[test] %s: no line matching /%s/ in the cargo test output\n' "$name" "$pattern"
+    record "$name" 1 0
+  fi
+}
+
+run_suite "front end: unit tests" npm run test:ui
+run_suite "front end: type check" npm run check:ui
+run_suite "front end: build" npm run build:ui
+run_suite "app build (UI embedded)" \
+  cargo build -p token-wizard --features tauri/custom-protocol
+run_suite "cargo test --workspace" cargo test --workspace
+expect_in_cargo_output "contract test (tests/contract.rs)" \
+  'Running tests/contract\.rs'
+expect_in_cargo_output "bindings staleness check" \
+  'test [^ ]*bindings[^ ]* \.\.\. ok'
+run_suite "end-to-end tests" npm test --prefix tests/e2e
+
+printf '\n[test] ==== summary (logs in %s)\n' "$logs"
+printf '%s\n' "${summary[@]}"
+if [[ $failed -gt 0 ]]; then
+  printf '[test] %d of %d suites failed\n' "$failed" "${#summary[@]}"
+  exit 1
+fi
+printf '[test] all %d suites passed\n' "${#summary[@]}"

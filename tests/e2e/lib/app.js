@@ -1,0 +1,143 @@
+// Starts the real app under tauri-driver with its own data, config and cache folders, and
+// opens a WebDriver session on its window.
+//
+// Needs a display (DISPLAY) and a D-Bus session with an unlocked Secret Service, which
+// scripts/test.sh provides. Each launch gets a fresh home folder, so every test starts at the
+// welcome screen and its files can be scanned on their own.
+
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+import { isReady, openSession } from "./webdriver.js";
+
+export const repoRoot = resolve(import.meta.dirname, "../../..");
+
+/** The app identifier from tauri.conf.json: it names the app's folders and keychain service. */
+export function appIdentifier() {
+  const config = JSON.parse(readFileSync(join(repoRoot, "tauri.conf.json"), "utf8"));
+  return config.identifier;
+}
+
+/** The app binary: TOKEN_WIZARD_APP, or the debug build in the shared target folder. */
+export function appBinary() {
+  const binary = process.env.TOKEN_WIZARD_APP ?? join(repoRoot, "target/debug/token-wizard");
+  if (!existsSync(binary)) {
+    throw new Error(
+      `App binary ${binary} not found. Build it with the UI embedded first: ` +
+        "npm run build:ui && cargo build -p token-wizard --features tauri/custom-protocol",
+    );
+  }
+  return binary;
+}
+
+function requireEnvironment(name, hint) {
+  if (!process.env[name]) {
+    throw new Error(`${name} is not set: ${hint}. Run the tests through scripts/test.sh.`);
+  }
+}
+
+async function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Creates a fresh home with its own XDG data, config, cache and state folders, and returns
+ * their paths. Everything the app writes on Linux lands below `root`.
+ */
+export function makeAppHome(prefix = "token-wizard-e2e-") {
+  const root = mkdtempSync(join(process.env.TOKEN_WIZARD_E2E_TMP ?? tmpdir(), prefix));
+  const folders = {
+    root,
+    home: join(root, "home"),
+    data: join(root, "home/.local/share"),
+    config: join(root, "home/.config"),
+    cache: join(root, "home/.cache"),
+    state: join(root, "home/.local/state"),
+  };
+  for (const folder of Object.values(folders)) mkdirSync(folder, { recursive: true });
+  return folders;
+}
+
+/**
+ * Launches the app through a new tauri-driver and returns { session, folders, stop }.
+ * `stop()` ends the WebDriver session (which closes the app) and then tauri-driver.
+ */
+export async function launchApp({ extraEnv = {} } = {}) {
+  requireEnvironment("DISPLAY", "the app needs an X display such as Xvfb");
+  requireEnvironment("DBUS_SESSION_BUS_ADDRESS", "the keychain needs a D-Bus session");
+
+  const application = appBinary();
+  const folders = makeAppHome();
+  const port = await freePort();
+  const nativePort = await freePort();
+
+  // WebKitWebDriver starts the app with tauri-driver's environment, so the app's folders are
+  // set here. The session bus, display and keychain stay shared with the test process.
+  const env = {
+    ...process.env,
+    HOME: folders.home,
+    XDG_DATA_HOME: folders.data,
+    XDG_CONFIG_HOME: folders.config,
+    XDG_CACHE_HOME: folders.cache,
+    XDG_STATE_HOME: folders.state,
+    ...extraEnv,
+  };
+  const driverLog = [];
+  const driver = spawn(
+    "tauri-driver",
+    ["--port", String(port), "--native-port", String(nativePort)],
+    { env, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  driver.stdout.on("data", (chunk) => driverLog.push(chunk));
+  driver.stderr.on("data", (chunk) => driverLog.push(chunk));
+  const driverExited = new Promise((resolveExit) => driver.once("exit", resolveExit));
+  let spawnError = null;
+  driver.once("error", (error) => (spawnError = error));
+
+  const stopDriver = async () => {
+    if (driver.exitCode === null && driver.signalCode === null) {
+      driver.kill("SIGTERM");
+      await driverExited;
+    }
+  };
+  process.once("exit", () => {
+    if (driver.exitCode === null && driver.signalCode === null) driver.kill("SIGKILL");
+  });
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  while (!(await isReady(baseUrl))) {
+    if (spawnError) throw new Error(`tauri-driver did not start: ${spawnError.message}`);
+    if (driver.exitCode !== null || Date.now() > deadline) {
+      await stopDriver();
+      throw new Error(`tauri-driver is not ready on ${baseUrl}:\n${Buffer.concat(driverLog)}`);
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  }
+
+  let session;
+  try {
+    session = await openSession(baseUrl, {
+      "tauri:options": { application },
+    });
+  } catch (error) {
+    await stopDriver();
+    throw new Error(`${error.message}\ntauri-driver output:\n${Buffer.concat(driverLog)}`);
+  }
+
+  const stop = async () => {
+    await session.delete().catch(() => {});
+    await stopDriver();
+  };
+  return { session, folders, stop, driverLog: () => Buffer.concat(driverLog).toString() };
+}

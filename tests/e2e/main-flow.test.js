@@ -1,0 +1,101 @@
+// The main flow on the real app window: sandbox connection, preset, token creation, copy; then
+// where the secrets ended up (clipboard, keychain) and where they must not be (files).
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { appIdentifier, launchApp } from "./lib/app.js";
+import {
+  TOKEN_FORMAT,
+  byTestId,
+  click,
+  createFromPreset,
+  fillSandboxConnection,
+  revealToken,
+  saveAndTest,
+} from "./lib/flow.js";
+import {
+  listFiles,
+  lookupKeychain,
+  readClipboard,
+  scanFiles,
+  searchKeychain,
+} from "./lib/system.js";
+
+test("sandbox flow creates and copies a token", async (t) => {
+  const app = await launchApp();
+  t.after(app.stop);
+  const { session } = app;
+
+  const connection = await fillSandboxConnection(session);
+  assert.match(connection.clientId, /^dt0s02\.[A-Z0-9]{8}$/);
+  assert.match(connection.clientSecret, /^dt0s02\.[A-Z0-9]{8}\.[A-Z0-9]{64}$/);
+  assert.match(connection.environmentUrl, /^http:\/\/127\.0\.0\.1:\d+/);
+
+  const report = await saveAndTest(session);
+  assert.match(report, /environment-api:api-tokens:write/);
+
+  const tokenName = `e2e-${Date.now()}`;
+  const tokenId = await createFromPreset(session, {
+    presetId: "oneagent-installer",
+    name: tokenName,
+  });
+  assert.match(tokenId, /^dt0c01\.[A-Z0-9]{24}$/);
+
+  // Until revealed, the result screen shows no token secret.
+  const masked = await session.find(byTestId("token-value"));
+  const maskedText = masked ? await masked.text() : "";
+  assert.doesNotMatch(maskedText, /dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}/);
+
+  const token = await revealToken(session);
+  assert.match(token, TOKEN_FORMAT);
+  assert.ok(token.startsWith(`${tokenId}.`), `token ${tokenId}… does not start with its ID`);
+
+  await click(session, "copy-token");
+  // The copy command returns before X hands the selection over: poll until it arrives.
+  const clipboard = await session.waitUntil("the clipboard to hold a token", () => {
+    const text = readClipboard();
+    return text.startsWith("dt0c01.") ? text : null;
+  });
+  assert.equal(clipboard, token, "the clipboard holds something other than the created token");
+
+  // The client secret is in the Secret Service under the app identifier and the profile.
+  const service = appIdentifier();
+  const items = searchKeychain({ service });
+  assert.equal(
+    items.length,
+    1,
+    `expected one keychain item for ${service}: ${JSON.stringify(items.map((item) => item.attributes))}`,
+  );
+  const [item] = items;
+  assert.match(item.attributes.username ?? "", /^profile:.+/);
+  assert.equal(item.secret, connection.clientSecret);
+  assert.equal(
+    lookupKeychain({ service, username: item.attributes.username }),
+    connection.clientSecret,
+  );
+
+  // Close the app so it flushes its logs and store before its folders are scanned.
+  await app.stop();
+
+  const files = listFiles(app.folders.root);
+  const storeFiles = files.filter((file) => file.endsWith(".json"));
+  assert.ok(storeFiles.length > 0, `no settings store among the app's files:\n${files.join("\n")}`);
+
+  // The client ID is not secret and must be in the store: this proves the scan reads the
+  // app's real files, so a clean scan below means something.
+  const controls = scanFiles([app.folders.root], { clientId: connection.clientId });
+  assert.ok(
+    controls.some((hit) => storeFiles.includes(hit.file)),
+    `the client ID is in none of the store files:\n${storeFiles.join("\n")}`,
+  );
+
+  const secretPart = (value) => value.split(".").at(-1);
+  const leaks = scanFiles([app.folders.root], {
+    clientSecret: connection.clientSecret,
+    clientSecretPart: secretPart(connection.clientSecret),
+    token,
+    tokenSecretPart: secretPart(token),
+  });
+  assert.deepEqual(leaks, [], `secrets found in the app's files (scanned ${files.length})`);
+});
