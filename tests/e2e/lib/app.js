@@ -11,6 +11,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
+import { descendantsOf, waitForExit } from "./processes.js";
 import { isReady, openSession } from "./webdriver.js";
 
 export const repoRoot = resolve(import.meta.dirname, "../../..");
@@ -69,14 +70,14 @@ export function makeAppHome(prefix = "token-wizard-e2e-") {
 }
 
 /**
- * Launches the app through a new tauri-driver and returns { session, folders, stop }.
+ * Launches the app through a new tauri-driver and returns { session, folders, stop, ... }.
  * `stop()` ends the WebDriver session (which closes the app) and then tauri-driver.
+ * `application` overrides the binary; `extraEnv` adds to the app's environment.
  */
-export async function launchApp({ extraEnv = {} } = {}) {
+export async function launchApp({ application = appBinary(), extraEnv = {} } = {}) {
   requireEnvironment("DISPLAY", "the app needs an X display such as Xvfb");
   requireEnvironment("DBUS_SESSION_BUS_ADDRESS", "the keychain needs a D-Bus session");
 
-  const application = appBinary();
   const folders = makeAppHome();
   const port = await freePort();
   const nativePort = await freePort();
@@ -125,6 +126,8 @@ export async function launchApp({ extraEnv = {} } = {}) {
     await new Promise((resolveWait) => setTimeout(resolveWait, 100));
   }
 
+  // WebKitWebDriver starts the app when the session is requested: benchmarks time from here.
+  const sessionRequestedAt = Date.now();
   let session;
   try {
     session = await openSession(baseUrl, {
@@ -135,9 +138,26 @@ export async function launchApp({ extraEnv = {} } = {}) {
     throw new Error(`${error.message}\ntauri-driver output:\n${Buffer.concat(driverLog)}`);
   }
 
+  // Waits for the app and its WebKit processes too, so files are complete and nothing is
+  // left drawing on the display. A process that outlives this gets SIGKILL.
   const stop = async () => {
+    const processes = descendantsOf(driver.pid);
     await session.delete().catch(() => {});
     await stopDriver();
+    for (const pid of await waitForExit(processes)) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // It ended in the meantime.
+      }
+    }
   };
-  return { session, folders, stop, driverLog: () => Buffer.concat(driverLog).toString() };
+  return {
+    session,
+    folders,
+    stop,
+    sessionRequestedAt,
+    driverPid: driver.pid,
+    driverLog: () => Buffer.concat(driverLog).toString(),
+  };
 }

@@ -4,8 +4,13 @@ export const TOKEN_FORMAT = /^dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}$/;
 
 export const byTestId = (id) => `[data-testid="${id}"]`;
 
-export async function click(session, testId) {
-  const element = await session.waitFor(byTestId(testId));
+/**
+ * Clicks an element by test ID once it is enabled. `displayed: false` is for inputs styled to
+ * be transparent over their label, such as segmented radio buttons, which WebDriver reports as
+ * not displayed but which still take the click.
+ */
+export async function click(session, testId, { displayed = true } = {}) {
+  const element = await session.waitFor(byTestId(testId), { displayed });
   await session.waitUntil(`${testId} to be enabled`, () => element.isEnabled());
   await element.click();
   return element;
@@ -25,7 +30,10 @@ export async function replaceText(session, testId, text) {
 /** Opens the sandbox from the welcome screen and fills the sandbox's demo connection. */
 export async function fillSandboxConnection(session, { wrongSecret = false } = {}) {
   await click(session, "welcome-sandbox");
-  await click(session, wrongSecret ? "fill-wrong-secret" : "fill-sandbox");
+  // The prerequisites step explains Account Management; the sandbox needs none of it.
+  await session.waitFor(byTestId("prereq-service-user"));
+  await click(session, "next");
+  await click(session, wrongSecret ? "fill-sandbox-wrong" : "fill-sandbox");
   const connection = {
     accountUuid: await valueOf(session, "account-uuid"),
     clientId: await valueOf(session, "client-id"),
@@ -47,14 +55,15 @@ export async function saveAndTest(session) {
   return report.text();
 }
 
-/** Picks a preset, names the token and creates it; returns the token ID shown. */
+/** Goes on to the create step, picks a preset, names the token and creates it. */
 export async function createFromPreset(session, { presetId, name }) {
+  await click(session, "next");
   await click(session, `preset-${presetId}`);
   await replaceText(session, "token-name", name);
-  await click(session, "expiry-14");
+  await click(session, "expiry-14", { displayed: false });
   await click(session, "create-token");
   const tokenId = await session.waitFor(byTestId("token-id"));
-  return tokenId.text();
+  return (await tokenId.text()).trim();
 }
 
 /** Reveals the created token and returns its text. */
