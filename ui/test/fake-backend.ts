@@ -208,7 +208,9 @@ export class FakeBackend {
     if (input.name === "") fieldErrors.push({ field: "name", message: "Enter a profile name." });
 
     let environment: ValidationReport["environment"] = null;
-    const url = input.environmentUrl.replace(/\/+$/, "");
+    const pasted = input.environmentUrl.trim();
+    const url = pasted.replace(/\/(ui|#).*$/, "").replace(/\/+$/, "");
+    const notes = url === pasted.replace(/\/+$/, "") ? [] : ["Removed the UI path after the host."];
     if (url === "") {
       fieldErrors.push({ field: "environmentUrl", message: "Enter the environment URL." });
     } else if (!/^https?:\/\/[^/\s]+/.test(url)) {
@@ -223,7 +225,7 @@ export class FakeBackend {
         environmentId: local ? null : (/^https:\/\/([^.]+)\./.exec(url)?.[1] ?? null),
         kind: local ? "sandbox" : "saas",
         apiBase: `${url}/platform/classic/environment-api/v2/`,
-        notes: [],
+        notes,
       };
     }
 

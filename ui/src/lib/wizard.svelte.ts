@@ -22,10 +22,10 @@ export type StepId = "welcome" | "prerequisites" | "connect" | "create" | "resul
 export type ViewId = StepId | "settings";
 
 export const STEPS: { id: StepId; label: string; hint: string }[] = [
-  { id: "welcome", label: "Welcome", hint: "Choose where to work" },
-  { id: "prerequisites", label: "Prerequisites", hint: "Set up Account Management" },
-  { id: "connect", label: "Connect", hint: "Sign in to the environment" },
-  { id: "create", label: "Create token", hint: "Name, scopes and expiry" },
+  { id: "welcome", label: "Welcome", hint: "Environment or sandbox" },
+  { id: "prerequisites", label: "Prerequisites", hint: "User, group, OAuth client" },
+  { id: "connect", label: "Connect", hint: "Sign in and test" },
+  { id: "create", label: "Create token", hint: "Scopes and expiry" },
   { id: "result", label: "Result", hint: "Copy the token once" },
 ];
 
