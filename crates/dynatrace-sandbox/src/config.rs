@@ -37,6 +37,9 @@ pub struct ApiTokenSeed {
     pub name: String,
     pub scopes: Vec<String>,
     pub owner: String,
+    pub enabled: bool,
+    /// `None` means the token never expires; a past date seeds an expired token.
+    pub expiration_date: Option<jiff::Timestamp>,
 }
 
 /// Everything a sandbox starts with.
@@ -119,6 +122,8 @@ impl Default for SandboxConfig {
                 name: seed::API_TOKEN_NAME.to_owned(),
                 scopes: vec!["apiTokens.read".to_owned(), "apiTokens.write".to_owned()],
                 owner: seed::ADMIN_USER_EMAIL.to_owned(),
+                enabled: true,
+                expiration_date: None,
             }],
             bearer_lifetime: Duration::from_secs(300),
             preloaded_tokens: 0,

@@ -71,8 +71,11 @@ impl TokenStore {
                 scopes: seed.scopes.clone(),
                 personal_access_token: false,
                 creation_date: now,
-                expiration_date: None,
+                expiration_date: seed.expiration_date.map(crate::dates::truncate_to_millis),
             });
+            if !seed.enabled {
+                store.get_mut(id).expect("token was just inserted").enabled = false;
+            }
         }
 
         store.preload(config.preloaded_tokens, now);
