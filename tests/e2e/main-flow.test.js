@@ -79,6 +79,8 @@ test("sandbox flow creates and copies a token", async (t) => {
   await app.stop();
 
   const files = listFiles(app.folders.root);
+  const logFiles = files.filter((file) => file.includes("/logs/"));
+  assert.ok(logFiles.length > 0, `no log file among the app's files:\n${files.join("\n")}`);
   const storeFiles = files.filter((file) => file.endsWith(".json"));
   assert.ok(storeFiles.length > 0, `no settings store among the app's files:\n${files.join("\n")}`);
 

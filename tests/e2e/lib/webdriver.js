@@ -1,7 +1,7 @@
 // A small W3C WebDriver client over Node's fetch, enough to drive the app window through
 // tauri-driver. It has no dependencies, so no driver library can drift under the tests.
 
-const ELEMENT_KEY = "element-6066-11e4-a52e-4f735466cecc";
+export const ELEMENT_KEY = "element-6066-11e4-a52e-4f735466cecf";
 
 export class WebDriverError extends Error {
   constructor(method, path, status, value) {
@@ -146,6 +146,11 @@ export class Element {
 
   command(method, path, body) {
     return this.session.command(method, `/element/${this.id}${path}`, body);
+  }
+
+  /** Serialises as a W3C element reference, so an Element can be a script argument. */
+  toJSON() {
+    return { [ELEMENT_KEY]: this.id };
   }
 
   click() {
