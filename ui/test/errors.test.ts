@@ -45,9 +45,10 @@ const CONTRACT_CODES = [
 
 /** Reads the members of `export type ErrorCode = "a" | "b" ...` from the bindings source. */
 function codesInBindings(source: string): string[] {
-  const match = /export type ErrorCode\s*=([^;]+);/.exec(source);
+  const match = /export type ErrorCode\s*=([\s\S]*?);\s*\n/.exec(source);
   if (!match) throw new Error("bindings.ts has no ErrorCode type");
-  return [...match[1].matchAll(/"([a-z_]+)"/g)].map((member) => member[1]);
+  const members = match[1].replace(/\/\*[\s\S]*?\*\//g, "");
+  return [...members.matchAll(/"([a-z_]+)"/g)].map((member) => member[1]);
 }
 
 describe("error table", () => {

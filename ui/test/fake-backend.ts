@@ -1,10 +1,10 @@
 // In-memory stand-in for the Tauri backend, for unit tests (through `mockIPC`) and for the
-// screenshot build. It follows the command contract closely enough to drive every screen; the
-// real backend and the real sandbox are exercised by the end-to-end tests instead.
+// screenshot build. It follows the command contract closely enough to drive every screen. The
+// end-to-end tests exercise the real backend and the real sandbox instead.
 
 import catalogueTsv from "../../crates/dynatrace-scopes/src/catalogue.tsv?raw";
 import type {
-  AppError,
+  AppErrorData as AppError,
   AppState,
   ConnectionReport,
   CreatedToken,
@@ -17,7 +17,7 @@ import type {
   Settings,
   TokenRequest,
   ValidationReport,
-} from "../src/lib/bindings";
+} from "../src/lib/api";
 
 export const SANDBOX: SandboxInfo = {
   environmentUrl: "http://127.0.0.1:43117",

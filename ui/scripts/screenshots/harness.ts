@@ -5,7 +5,7 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 
 import "./shot.css";
 
-import type { Profile } from "../../src/lib/bindings";
+import type { Profile } from "../../src/lib/api";
 import { FakeBackend, SANDBOX } from "../../test/fake-backend";
 
 const violations: string[] = [];

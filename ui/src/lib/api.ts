@@ -10,12 +10,13 @@ import {
   type ClipboardReceipt,
   type ConnectionReport,
   type CreatedToken,
+  type EnvironmentPreview,
   type ErrorCode,
   type FieldMessage,
+  type KeychainStatus,
   type Preset,
   type Profile,
   type ProfileInput,
-  type Result,
   type SandboxInfo,
   type ScopeInfo,
   type Settings,
@@ -24,14 +25,13 @@ import {
 } from "./bindings";
 
 export type {
+  AppErrorData,
   AppState,
-  AuthMethod,
   ClipboardReceipt,
   ConnectionReport,
   CreatedToken,
   EnvironmentPreview,
   ErrorCode,
-  Expiry,
   FieldMessage,
   KeychainStatus,
   Preset,
@@ -42,8 +42,11 @@ export type {
   Settings,
   TokenRequest,
   ValidationReport,
-} from "./bindings";
-export type { AppErrorData };
+};
+export type { AuthMethod, EnvironmentKind, Expiry } from "./bindings";
+
+/** Outcome of a generated command, as tauri-specta shapes it. */
+export type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
 /** A failed command, with every field of the backend's error. */
 export class AppError extends Error implements AppErrorData {
@@ -139,7 +142,7 @@ export const updateSettings = (settings: Settings): Promise<Settings> =>
 
 export const openExternal = (url: string): Promise<null> => unwrap(commands.openExternal(url));
 
-/** Name of the event the backend emits after it cleared the clipboard. */
+/** Name of the `ClipboardCleared` event, as `events.clipboardCleared` in the bindings uses it. */
 export const CLIPBOARD_CLEARED_EVENT = "clipboard-cleared";
 
 /** Calls `handler` each time the backend clears the clipboard; resolves to the unsubscribe call. */

@@ -95,6 +95,8 @@ export function profileInput(form: ConnectForm): ProfileInput {
 
 export class Wizard {
   view = $state<ViewId>("welcome");
+  /** Step that Settings returns to. */
+  returnView = $state<StepId>("welcome");
   appState = $state<AppState | null>(null);
   loadError = $state<AppError | null>(null);
   sandbox = $state<SandboxInfo | null>(null);
@@ -219,6 +221,7 @@ export class Wizard {
   /** Switches the view; leaving the result step makes the backend forget the token. */
   async goTo(view: ViewId): Promise<void> {
     if (this.view === "result" && view !== "result") await this.forgetToken();
+    if (view === "settings" && this.view !== "settings") this.returnView = this.view;
     this.view = view;
     await tick();
     document.getElementById("view-heading")?.focus();
