@@ -3,7 +3,8 @@
 // and saves a PNG per scenario and colour scheme with headless Chromium.
 //
 // Usage: node ui/scripts/screenshots.mjs [OUT_DIR] [SCENARIO...]
-// OUT_DIR defaults to /tmp/token-wizard-screenshots. Needs /usr/bin/chromium.
+// OUT_DIR defaults to /tmp/token-wizard-screenshots. Needs /usr/bin/chromium (or $CHROMIUM).
+// WINDOW_SIZE=820,600 renders at another size (default 1100,760, the window's start size).
 
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -89,7 +90,7 @@ try {
         `--blink-settings=preferredColorScheme=${scheme === "dark" ? 0 : 1}`,
         ...(scheme === "dark" ? ["--force-dark-mode"] : []),
         "--virtual-time-budget=8000",
-        "--window-size=1100,760",
+        `--window-size=${process.env.WINDOW_SIZE ?? "1100,760"}`,
         `--screenshot=${file}`,
         `${page}#${scenario}`,
       ]);
