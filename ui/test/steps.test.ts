@@ -19,7 +19,7 @@ function unlabelledControls(): string[] {
 }
 
 describe("steps", () => {
-  it("label every control on every step", async () => {
+  it("every step labels its controls", async () => {
     const { user } = await renderApp();
     expect(unlabelledControls()).toEqual([]);
 

@@ -78,7 +78,9 @@ export class AppError extends Error implements AppErrorData {
     const detail = value instanceof Error ? value.message : String(value);
     return new AppError({
       code: "internal",
-      message: "The app's backend returned an error the window does not understand.",
+      message:
+        "The app's backend returned an unexpected error. Restart the app, and report the " +
+        "detail below if it happens again.",
       detail,
       fieldErrors: [],
       missingScopes: [],
