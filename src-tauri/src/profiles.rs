@@ -1,0 +1,275 @@
+//! Connection profiles: non-secret fields in the settings file, the secret in the keychain.
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::error::{AppError, ErrorCode};
+use crate::state::Core;
+use crate::store;
+use crate::validation;
+
+/// How a profile authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub enum AuthMethod {
+    /// An OAuth client of a service user (client ID, secret, account UUID).
+    #[serde(rename = "oauth")]
+    OAuth,
+    /// A platform token (`dt0s16.…`).
+    #[serde(rename = "platformToken")]
+    PlatformToken,
+    /// An API token with `apiTokens.write` (`dt0c01.…`).
+    #[serde(rename = "apiToken")]
+    ApiToken,
+}
+
+impl From<AuthMethod> for dynatrace_client::AuthKind {
+    fn from(method: AuthMethod) -> Self {
+        match method {
+            AuthMethod::OAuth => Self::OAuth,
+            AuthMethod::PlatformToken => Self::PlatformToken,
+            AuthMethod::ApiToken => Self::ApiToken,
+        }
+    }
+}
+
+impl From<dynatrace_client::AuthKind> for AuthMethod {
+    fn from(kind: dynatrace_client::AuthKind) -> Self {
+        match kind {
+            dynatrace_client::AuthKind::OAuth => Self::OAuth,
+            dynatrace_client::AuthKind::PlatformToken => Self::PlatformToken,
+            dynatrace_client::AuthKind::ApiToken => Self::ApiToken,
+        }
+    }
+}
+
+/// A saved connection profile, as stored in the settings file and shown in the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    pub id: String,
+    pub name: String,
+    pub auth_method: AuthMethod,
+    /// Normalised environment address.
+    pub environment_url: String,
+    pub account_uuid: Option<String>,
+    pub client_id: Option<String>,
+    /// Whether the keychain holds this profile's secret; the secret itself never leaves Rust.
+    pub secret_stored: bool,
+    /// Made in sandbox mode: always talks to the built-in sandbox.
+    pub sandbox: bool,
+    pub last_scopes: Vec<String>,
+    pub last_preset_id: Option<String>,
+}
+
+/// What the profile form sends to validate or save.
+#[derive(Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileInput {
+    /// `None` for a new profile.
+    pub id: Option<String>,
+    pub name: String,
+    pub auth_method: AuthMethod,
+    pub environment_url: String,
+    pub account_uuid: Option<String>,
+    pub client_id: Option<String>,
+    /// Client secret, platform token or API token; `None` keeps the stored one.
+    #[specta(type = Option<String>)]
+    pub secret: Option<SecretString>,
+    pub sandbox: bool,
+}
+
+/// Hand-written so the secret never reaches a log line.
+impl std::fmt::Debug for ProfileInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProfileInput")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("auth_method", &self.auth_method)
+            .field("environment_url", &self.environment_url)
+            .field("account_uuid", &self.account_uuid)
+            .field("client_id", &self.client_id)
+            .field("secret", &self.secret.as_ref().map(|_| "[REDACTED]"))
+            .field("sandbox", &self.sandbox)
+            .finish()
+    }
+}
+
+impl Core {
+    /// Returns the saved profiles in the order they were created.
+    pub fn profiles(&self) -> Vec<Profile> {
+        store::read(self.store.as_ref(), store::PROFILES_KEY).unwrap_or_default()
+    }
+
+    pub(crate) fn profile(&self, profile_id: &str) -> Result<Profile, AppError> {
+        self.profiles()
+            .into_iter()
+            .find(|profile| profile.id == profile_id)
+            .ok_or_else(|| AppError::profile_not_found(profile_id))
+    }
+
+    /// Checks the profile form without network calls.
+    pub fn validate_profile(&self, input: &ProfileInput) -> validation::ValidationReport {
+        let existing = input.id.as_deref().and_then(|id| self.profile(id).ok());
+        validation::validate_profile(input, existing.as_ref())
+    }
+
+    /// Validates the input, stores its secret in the keychain (read back through a fresh entry)
+    /// and the rest in the settings file.
+    pub async fn save_profile(&self, input: ProfileInput) -> Result<Profile, AppError> {
+        let _guard = self.store_lock.lock().await;
+        let mut profiles = self.profiles();
+        let existing = match &input.id {
+            Some(id) => Some(
+                profiles
+                    .iter()
+                    .find(|profile| &profile.id == id)
+                    .cloned()
+                    .ok_or_else(|| AppError::profile_not_found(id))?,
+            ),
+            None => None,
+        };
+
+        let report = validation::validate_profile(&input, existing.as_ref());
+        if !report.field_errors.is_empty() {
+            return Err(AppError::invalid_fields(report.field_errors));
+        }
+        let environment_url = report
+            .environment
+            .map(|preview| preview.display)
+            .ok_or_else(|| AppError::internal("validated profile without an environment"))?;
+
+        let id = existing
+            .as_ref()
+            .map(|profile| profile.id.clone())
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+
+        // The keychain goes first: a profile that claims a stored secret must have one.
+        if let Some(secret) = &input.secret {
+            let secret = SecretString::from(secrecy::ExposeSecret::expose_secret(secret).trim());
+            self.keychain.store(&id, &secret).await?;
+        }
+
+        let oauth = input.auth_method == AuthMethod::OAuth;
+        let profile = Profile {
+            id: id.clone(),
+            name: input.name.trim().to_string(),
+            auth_method: input.auth_method,
+            environment_url,
+            account_uuid: oauth.then(|| trimmed(&input.account_uuid)).flatten(),
+            client_id: oauth.then(|| trimmed(&input.client_id)).flatten(),
+            secret_stored: input.secret.is_some()
+                || existing
+                    .as_ref()
+                    .is_some_and(|profile| profile.secret_stored),
+            sandbox: input.sandbox,
+            last_scopes: existing
+                .as_ref()
+                .map(|p| p.last_scopes.clone())
+                .unwrap_or_default(),
+            last_preset_id: existing.as_ref().and_then(|p| p.last_preset_id.clone()),
+        };
+
+        match profiles.iter_mut().find(|stored| stored.id == id) {
+            Some(stored) => *stored = profile.clone(),
+            None => profiles.push(profile.clone()),
+        }
+        store::write(self.store.as_ref(), store::PROFILES_KEY, &profiles)?;
+        store::write(self.store.as_ref(), store::LAST_PROFILE_KEY, &id)?;
+
+        tracing::info!(profile_id = %id, auth_method = ?profile.auth_method, "profile saved");
+        Ok(profile)
+    }
+
+    /// Deletes the profile and its keychain entry; succeeds when neither exists.
+    pub async fn delete_profile(&self, profile_id: &str) -> Result<(), AppError> {
+        let _guard = self.store_lock.lock().await;
+        let mut profiles = self.profiles();
+        let stored = profiles
+            .iter()
+            .find(|profile| profile.id == profile_id)
+            .cloned();
+
+        match self.keychain.delete(profile_id).await {
+            Ok(()) => {}
+            // A profile that records no secret can go even while the keychain is unusable.
+            Err(e)
+                if stored
+                    .as_ref()
+                    .is_some_and(|profile| !profile.secret_stored) =>
+            {
+                tracing::warn!(profile_id, code = ?e.code, "keychain delete skipped");
+            }
+            Err(e) => return Err(e.into()),
+        }
+
+        if stored.is_some() {
+            profiles.retain(|profile| profile.id != profile_id);
+            store::write(self.store.as_ref(), store::PROFILES_KEY, &profiles)?;
+        }
+        let last: Option<String> = store::read(self.store.as_ref(), store::LAST_PROFILE_KEY);
+        if last.as_deref() == Some(profile_id) {
+            store::write(
+                self.store.as_ref(),
+                store::LAST_PROFILE_KEY,
+                &None::<String>,
+            )?;
+        }
+
+        tracing::info!(profile_id, "profile deleted");
+        Ok(())
+    }
+
+    /// Loads the profile's secret, or fails with `secret_not_stored`.
+    pub(crate) async fn profile_secret(&self, profile: &Profile) -> Result<SecretString, AppError> {
+        if let Some(secret) = self.keychain.load(&profile.id).await? {
+            return Ok(secret);
+        }
+
+        if profile.secret_stored {
+            self.mark_secret_missing(&profile.id).await;
+        }
+        Err(AppError::new(
+            ErrorCode::SecretNotStored,
+            "The keychain holds no secret for this profile. Edit the profile, enter the secret \
+             again and save it.",
+        ))
+    }
+
+    /// Records that the keychain entry is gone, for example after it was deleted outside the app.
+    async fn mark_secret_missing(&self, profile_id: &str) {
+        let _guard = self.store_lock.lock().await;
+        let mut profiles = self.profiles();
+        if let Some(profile) = profiles.iter_mut().find(|profile| profile.id == profile_id) {
+            profile.secret_stored = false;
+        }
+        if let Err(e) = store::write(self.store.as_ref(), store::PROFILES_KEY, &profiles) {
+            tracing::warn!(profile_id, error = %e, "could not record the missing secret");
+        }
+    }
+
+    /// Remembers the scopes and preset of the last token created with a profile.
+    pub(crate) async fn remember_request(
+        &self,
+        profile_id: &str,
+        scopes: &[String],
+        preset_id: Option<&str>,
+    ) -> Result<(), AppError> {
+        let _guard = self.store_lock.lock().await;
+        let mut profiles = self.profiles();
+        if let Some(profile) = profiles.iter_mut().find(|profile| profile.id == profile_id) {
+            profile.last_scopes = scopes.to_vec();
+            profile.last_preset_id = preset_id.map(str::to_string);
+        }
+        store::write(self.store.as_ref(), store::PROFILES_KEY, &profiles)?;
+        store::write(self.store.as_ref(), store::LAST_PROFILE_KEY, &profile_id)
+    }
+}
+
+fn trimmed(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}

@@ -1,0 +1,133 @@
+//! State shared by all commands, and the snapshot the window loads at start.
+//!
+//! `Core` holds no Tauri types: the store, the clipboard and the event sink come in as trait
+//! objects, so tests drive the same logic without a window.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::Serialize;
+use specta::Type;
+use wizard_keychain::Keychain;
+
+use crate::clipboard::{ClipboardAccess, HeldToken};
+use crate::error::AppError;
+use crate::profiles::Profile;
+use crate::sandbox::{RunningSandbox, SandboxInfo};
+use crate::store::{self, Settings, SettingsStore};
+
+/// Called after the backend cleared the clipboard; the app emits `clipboard-cleared`.
+pub type ClipboardClearedHook = Arc<dyn Fn() + Send + Sync>;
+
+/// Everything the commands work on.
+pub struct Core {
+    pub(crate) keychain: Keychain,
+    pub(crate) store: Arc<dyn SettingsStore>,
+    pub(crate) clipboard: Arc<dyn ClipboardAccess>,
+    pub(crate) on_clipboard_cleared: ClipboardClearedHook,
+    pub(crate) client_config: dynatrace_client::ClientConfig,
+    /// Serialises read-modify-write cycles on the settings file.
+    pub(crate) store_lock: tokio::sync::Mutex<()>,
+    pub(crate) sandbox: tokio::sync::Mutex<Option<RunningSandbox>>,
+    /// The last created token, kept until `forget_token`, the next create or the clipboard timer.
+    pub(crate) held_token: Mutex<Option<HeldToken>>,
+    /// Counts copies, so only the newest copy's timer clears the clipboard and drops the token.
+    pub(crate) copy_generation: Mutex<u64>,
+}
+
+impl Core {
+    pub fn new(
+        keychain: Keychain,
+        store: Arc<dyn SettingsStore>,
+        clipboard: Arc<dyn ClipboardAccess>,
+        on_clipboard_cleared: ClipboardClearedHook,
+    ) -> Self {
+        let client_config = dynatrace_client::ClientConfig {
+            user_agent: format!("TokenWizardForDynatrace/{}", env!("CARGO_PKG_VERSION")),
+            ..Default::default()
+        };
+
+        Self {
+            keychain,
+            store,
+            clipboard,
+            on_clipboard_cleared,
+            client_config,
+            store_lock: tokio::sync::Mutex::new(()),
+            sandbox: tokio::sync::Mutex::new(None),
+            held_token: Mutex::new(None),
+            copy_generation: Mutex::new(0),
+        }
+    }
+
+    /// Returns everything the window shows at start, including a fresh keychain probe.
+    pub async fn app_state(&self) -> AppState {
+        let keychain = KeychainStatus::from(self.keychain.status().await);
+        let sandbox = self.sandbox.lock().await.as_ref().map(RunningSandbox::info);
+
+        AppState {
+            profiles: self.profiles(),
+            last_profile_id: store::read(self.store.as_ref(), store::LAST_PROFILE_KEY),
+            keychain,
+            sandbox,
+            settings: self.settings(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+
+    pub fn settings(&self) -> Settings {
+        store::read(self.store.as_ref(), store::SETTINGS_KEY).unwrap_or_default()
+    }
+
+    pub async fn update_settings(&self, settings: Settings) -> Result<Settings, AppError> {
+        settings.validate()?;
+
+        let _guard = self.store_lock.lock().await;
+        store::write(self.store.as_ref(), store::SETTINGS_KEY, &settings)?;
+        tracing::info!(
+            clipboard_clear_seconds = settings.clipboard_clear_seconds,
+            "settings saved"
+        );
+        Ok(settings)
+    }
+
+    pub(crate) fn lock_held_token(&self) -> MutexGuard<'_, Option<HeldToken>> {
+        // A panic while the lock was held leaves at worst a stale token, which the next
+        // create or forget replaces, so a poisoned lock is still usable.
+        self.held_token
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Whether the keychain can be used, and why not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KeychainStatus {
+    pub available: bool,
+    /// Name of the platform store, for example "Secret Service store"; empty when none opened.
+    pub backend: String,
+    pub problem: Option<AppError>,
+}
+
+impl From<wizard_keychain::KeychainStatus> for KeychainStatus {
+    fn from(status: wizard_keychain::KeychainStatus) -> Self {
+        Self {
+            available: status.available,
+            backend: status.backend,
+            problem: status.problem.map(AppError::from),
+        }
+    }
+}
+
+/// Snapshot the window loads at start.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppState {
+    pub profiles: Vec<Profile>,
+    pub last_profile_id: Option<String>,
+    pub keychain: KeychainStatus,
+    /// Set while the built-in sandbox runs.
+    pub sandbox: Option<SandboxInfo>,
+    pub settings: Settings,
+    pub version: String,
+}

@@ -1,0 +1,223 @@
+//! Checks of the profile form as the user types, with the client crate's parsers; no network.
+
+use dynatrace_client::{
+    AuthKind, Credentials, EnvironmentUrl, Stage, check_client_id, check_client_secret,
+    parse_account_uuid,
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use specta::Type;
+
+use crate::error::FieldMessage;
+use crate::profiles::{AuthMethod, Profile, ProfileInput};
+
+/// Kind of environment, as the preview shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum EnvironmentKind {
+    Saas,
+    SaasSprint,
+    SaasDev,
+    Managed,
+    /// A server on the loopback interface: the built-in sandbox.
+    Sandbox,
+}
+
+impl From<&dynatrace_client::EnvironmentKind> for EnvironmentKind {
+    fn from(kind: &dynatrace_client::EnvironmentKind) -> Self {
+        match kind {
+            dynatrace_client::EnvironmentKind::Saas {
+                stage: Stage::Production,
+            } => Self::Saas,
+            dynatrace_client::EnvironmentKind::Saas {
+                stage: Stage::Sprint,
+            } => Self::SaasSprint,
+            dynatrace_client::EnvironmentKind::Saas { stage: Stage::Dev } => Self::SaasDev,
+            dynatrace_client::EnvironmentKind::Managed => Self::Managed,
+            dynatrace_client::EnvironmentKind::Local => Self::Sandbox,
+        }
+    }
+}
+
+/// How the app reads the environment address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentPreview {
+    /// Normalised address, as it will be saved.
+    pub display: String,
+    pub environment_id: Option<String>,
+    pub kind: EnvironmentKind,
+    /// Base URL of the token API for the chosen sign-in method.
+    pub api_base: String,
+    /// What normalisation changed, for example a removed UI path.
+    pub notes: Vec<String>,
+}
+
+/// Outcome of checking the profile form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ValidationReport {
+    /// Problems that block saving.
+    pub field_errors: Vec<FieldMessage>,
+    /// Hints that do not block saving.
+    pub warnings: Vec<FieldMessage>,
+    /// Set when the environment address parses.
+    pub environment: Option<EnvironmentPreview>,
+}
+
+/// Checks every field of `input`; `existing` is the stored profile when editing one.
+pub fn validate_profile(input: &ProfileInput, existing: Option<&Profile>) -> ValidationReport {
+    let mut report = ValidationReport {
+        field_errors: Vec::new(),
+        warnings: Vec::new(),
+        environment: None,
+    };
+
+    if input.name.trim().is_empty() {
+        report
+            .field_errors
+            .push(FieldMessage::new("name", "Enter a name for this profile."));
+    }
+
+    check_environment(input, &mut report);
+
+    let secret = input
+        .secret
+        .as_ref()
+        .map(|s| SecretString::from(s.expose_secret().trim()));
+    if secret
+        .as_ref()
+        .is_some_and(|s| s.expose_secret().is_empty())
+    {
+        report
+            .field_errors
+            .push(FieldMessage::new("secret", missing_secret_message(input)));
+    } else if secret.is_none() {
+        check_kept_secret(input, existing, &mut report);
+    }
+
+    match input.auth_method {
+        AuthMethod::OAuth => check_oauth(input, secret.as_ref(), &mut report),
+        AuthMethod::PlatformToken => {
+            if let Some(secret) = secret.filter(|s| !s.expose_secret().is_empty()) {
+                push_error(
+                    &mut report,
+                    "secret",
+                    Credentials::PlatformToken(secret).validate(),
+                );
+            }
+        }
+        AuthMethod::ApiToken => {
+            if let Some(secret) = secret.filter(|s| !s.expose_secret().is_empty()) {
+                push_error(
+                    &mut report,
+                    "secret",
+                    Credentials::ApiToken(secret).validate(),
+                );
+            }
+        }
+    }
+
+    report
+}
+
+fn check_environment(input: &ProfileInput, report: &mut ValidationReport) {
+    let parsed = match EnvironmentUrl::parse(&input.environment_url) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            report
+                .field_errors
+                .push(FieldMessage::new("environmentUrl", e.message));
+            return;
+        }
+    };
+
+    let kind = EnvironmentKind::from(parsed.kind());
+    if input.sandbox && kind != EnvironmentKind::Sandbox {
+        report.warnings.push(FieldMessage::new(
+            "environmentUrl",
+            "This profile is marked as a sandbox profile, so it uses the built-in sandbox and \
+             not this address.",
+        ));
+    }
+    if !input.sandbox && kind == EnvironmentKind::Sandbox {
+        report.warnings.push(FieldMessage::new(
+            "environmentUrl",
+            "This address is on this computer. Real Dynatrace environments end in \
+             .apps.dynatrace.com or are Managed clusters.",
+        ));
+    }
+
+    match parsed.token_api_base(AuthKind::from(input.auth_method)) {
+        Ok(api_base) => {
+            report.environment = Some(EnvironmentPreview {
+                display: parsed.display(),
+                environment_id: parsed.environment_id().map(str::to_string),
+                kind,
+                api_base: api_base.to_string(),
+                notes: parsed.notes().to_vec(),
+            });
+        }
+        Err(e) => report
+            .field_errors
+            .push(FieldMessage::new("environmentUrl", e.message)),
+    }
+}
+
+/// Requires a new secret unless the edited profile has one stored for the same sign-in method.
+fn check_kept_secret(
+    input: &ProfileInput,
+    existing: Option<&Profile>,
+    report: &mut ValidationReport,
+) {
+    let kept = existing
+        .is_some_and(|profile| profile.secret_stored && profile.auth_method == input.auth_method);
+    if !kept {
+        report
+            .field_errors
+            .push(FieldMessage::new("secret", missing_secret_message(input)));
+    }
+}
+
+fn missing_secret_message(input: &ProfileInput) -> &'static str {
+    match input.auth_method {
+        AuthMethod::OAuth => {
+            "Enter the client secret shown when the OAuth client was created (dt0s02.…)."
+        }
+        AuthMethod::PlatformToken => "Enter the platform token (dt0s16.…).",
+        AuthMethod::ApiToken => "Enter an API token with the apiTokens.write scope (dt0c01.…).",
+    }
+}
+
+fn check_oauth(input: &ProfileInput, secret: Option<&SecretString>, report: &mut ValidationReport) {
+    let account_uuid = input.account_uuid.as_deref().unwrap_or_default();
+    push_error(
+        report,
+        "accountUuid",
+        parse_account_uuid(account_uuid).map(|_| ()),
+    );
+
+    let client_id = input.client_id.as_deref().unwrap_or_default().trim();
+    let client_id_valid = check_client_id(client_id);
+    let client_id_ok = client_id_valid.is_ok();
+    push_error(report, "clientId", client_id_valid);
+
+    // The secret starts with the client ID, so it is checked against a valid ID only.
+    if let Some(secret) = secret.filter(|s| !s.expose_secret().is_empty())
+        && client_id_ok
+    {
+        push_error(report, "secret", check_client_secret(client_id, secret));
+    }
+}
+
+fn push_error(
+    report: &mut ValidationReport,
+    field: &str,
+    result: Result<(), dynatrace_client::Error>,
+) {
+    if let Err(e) = result {
+        report
+            .field_errors
+            .push(FieldMessage::new(field, e.message));
+    }
+}
