@@ -98,6 +98,9 @@ pub struct DynatraceClient {
 
 pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
+    /// Same settings without any proxy, for loopback hosts: a proxy cannot reach the
+    /// sandbox on this computer.
+    pub(crate) http_direct: reqwest::Client,
     pub(crate) config: ClientConfig,
     pub(crate) bearers: BearerCache,
     /// SSO origin discovered per apps origin.
@@ -118,50 +121,12 @@ impl DynatraceClient {
     /// Builds the client: OS trust store (plus `extra_ca_pem`), OS and environment proxy
     /// settings, timeouts, no automatic redirects.
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .user_agent(config.user_agent.clone())
-            // A redirect is either SSO discovery, which reads the `Location` itself, or a UI or
-            // login page where JSON was expected. Following it would send the credentials to
-            // wherever it points.
-            .redirect(reqwest::redirect::Policy::none());
-
-        if let Some(pem) = &config.extra_ca_pem {
-            let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|error| {
-                Error::input(
-                    ErrorCode::InvalidInput,
-                    format!(
-                        "The extra CA file is not a valid PEM certificate ({error}). Export the \
-                         root certificate of your network's TLS inspection as PEM (Base64, \
-                         -----BEGIN CERTIFICATE-----)."
-                    ),
-                )
-            })?;
-            if certificates.is_empty() {
-                return Err(Error::input(
-                    ErrorCode::InvalidInput,
-                    "The extra CA file holds no certificate. Export the root certificate as PEM \
-                     (-----BEGIN CERTIFICATE-----).",
-                ));
-            }
-            // reqwest 0.13.5 with the `rustls` feature and no `tls_certs_only` passes these
-            // roots to `rustls_platform_verifier::Verifier::new_with_extra_roots`
-            // (src/async_impl/client.rs), so they are trusted in addition to the OS trust store
-            // on Linux, macOS and Windows; `add_root_certificate` is a deprecated alias of the
-            // same list. Android would fail the build of the client instead.
-            builder = builder.tls_certs_merge(certificates);
-        }
-
-        let http = builder.build().map_err(|error| {
-            Error::input(
-                ErrorCode::Tls,
-                format!("The HTTP client could not be set up: {error}."),
-            )
-        })?;
+        let http = build_http(&config, true)?;
+        let http_direct = build_http(&config, false)?;
         Ok(DynatraceClient {
             inner: Arc::new(ClientInner {
                 http,
+                http_direct,
                 config,
                 bearers: BearerCache::default(),
                 sso_origins: Mutex::new(HashMap::new()),
@@ -178,4 +143,51 @@ impl DynatraceClient {
     pub fn token_api(&self, environment: EnvironmentUrl, credentials: Credentials) -> TokenApi {
         TokenApi::new(self.clone(), environment, credentials)
     }
+}
+
+fn build_http(config: &ClientConfig, use_proxy: bool) -> Result<reqwest::Client, Error> {
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(config.connect_timeout)
+        .timeout(config.request_timeout)
+        .user_agent(config.user_agent.clone())
+        // A redirect is either SSO discovery, which reads the `Location` itself, or a UI or
+        // login page where JSON was expected. Following it would send the credentials to
+        // wherever it points.
+        .redirect(reqwest::redirect::Policy::none());
+    if !use_proxy {
+        builder = builder.no_proxy();
+    }
+
+    if let Some(pem) = &config.extra_ca_pem {
+        let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|error| {
+            Error::input(
+                ErrorCode::InvalidInput,
+                format!(
+                    "The extra CA file is not a valid PEM certificate ({error}). Export the root \
+                     certificate of your network's TLS inspection as PEM (Base64, -----BEGIN \
+                     CERTIFICATE-----)."
+                ),
+            )
+        })?;
+        if certificates.is_empty() {
+            return Err(Error::input(
+                ErrorCode::InvalidInput,
+                "The extra CA file holds no certificate. Export the root certificate as PEM \
+                 (-----BEGIN CERTIFICATE-----).",
+            ));
+        }
+        // reqwest 0.13.5 with the `rustls` feature and without `tls_certs_only` passes these
+        // roots to `rustls_platform_verifier::Verifier::new_with_extra_roots`
+        // (src/async_impl/client.rs), so they are trusted in addition to the OS trust store on
+        // Linux, macOS and Windows. `add_root_certificate` is a deprecated alias that fills the
+        // same list. On Android reqwest refuses extra roots and building fails.
+        builder = builder.tls_certs_merge(certificates);
+    }
+
+    builder.build().map_err(|error| {
+        Error::input(
+            ErrorCode::Tls,
+            format!("The HTTP client could not be set up: {error}."),
+        )
+    })
 }

@@ -97,13 +97,28 @@ pub(crate) fn parse_error_body(body: &[u8]) -> ErrorBody {
 }
 
 /// The scopes listed after "Use one of:" in a classic 403 message.
+///
+/// Each scope may be followed by its title in brackets, as in
+/// `Use one of: apiTokens.write (Write API tokens)`; titles are dropped.
 pub(crate) fn classic_missing_scopes(message: &str) -> Vec<String> {
     let Some((_, list)) = message.split_once("Use one of:") else {
         return Vec::new();
     };
-    list.split(',')
-        .map(|scope| scope.trim().trim_end_matches('.').trim())
-        .filter(|scope| !scope.is_empty() && !scope.contains(' '))
+    let mut without_titles = String::with_capacity(list.len());
+    let mut depth = 0usize;
+    for c in list.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => without_titles.push(c),
+            _ => {}
+        }
+    }
+    without_titles
+        .split(',')
+        .filter_map(|item| item.split_whitespace().next())
+        .map(|scope| scope.trim_end_matches('.'))
+        .filter(|scope| !scope.is_empty())
         .map(str::to_string)
         .collect()
 }
@@ -395,7 +410,7 @@ mod tests {
 
     #[test]
     fn classic_403_lists_scopes() {
-        let body = r#"{"error":{"code":403,"message":"Token is missing required scope. Use one of: apiTokens.write, WriteConfig"}}"#;
+        let body = r#"{"error":{"code":403,"message":"Token is missing required scope. Use one of: apiTokens.write (Write API tokens), WriteConfig (Write configuration)"}}"#;
         let error = api_error(&response(403, &[JSON], body), AuthKind::ApiToken, "");
         assert_eq!(error.code, ErrorCode::ForbiddenMissingScope);
         assert_eq!(error.missing_scopes, vec!["apiTokens.write", "WriteConfig"]);

@@ -12,6 +12,7 @@ use url::Url;
 use zeroize::Zeroizing;
 
 use crate::client::ClientInner;
+use crate::environment_url::is_loopback_host;
 use crate::error::{Error, ErrorCode};
 
 /// Response headers that carry a request ID, in the order they are looked up.
