@@ -110,3 +110,22 @@ describe("create step", () => {
     expect(screen.getByTestId("error-title").textContent).toBe("Dynatrace rejected the request");
   });
 });
+
+describe("scope list keyboard", () => {
+  it("is one tab stop with arrow keys", async () => {
+    const { user } = await openCreate();
+    const first = screen.getByTestId("scope-InstallerDownload");
+    const second = screen.getByTestId("scope-DataExport");
+    expect(first.tabIndex).toBe(0);
+    expect(second.tabIndex).toBe(-1);
+
+    first.focus();
+    await user.keyboard("{ArrowDown}");
+    expect(document.activeElement).toBe(second);
+    await user.keyboard(" ");
+    expect(screen.getByTestId("scope-chip-DataExport")).toBeTruthy();
+
+    await user.tab();
+    expect(document.activeElement?.getAttribute("data-testid")).not.toMatch(/^scope-/);
+  });
+});
