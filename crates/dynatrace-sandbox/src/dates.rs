@@ -27,8 +27,8 @@ pub(crate) fn truncate_to_millis(timestamp: Timestamp) -> Timestamp {
 /// The result is truncated to milliseconds. The error is a message for a constraint violation.
 pub(crate) fn parse(input: &str, now: Timestamp) -> Result<Timestamp, String> {
     let input = input.trim();
-    let parsed = if input.starts_with("now") {
-        parse_relative(&input[3..], now)
+    let parsed = if let Some(relative) = input.strip_prefix("now") {
+        parse_relative(relative, now)
     } else if !input.is_empty() && input.bytes().all(|byte| byte.is_ascii_digit()) {
         input
             .parse::<i64>()

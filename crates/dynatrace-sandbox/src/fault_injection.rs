@@ -9,7 +9,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use futures_util::stream;
+use futures_util::{StreamExt, stream};
 use jiff::Timestamp;
 use jiff::fmt::rfc2822;
 
@@ -187,14 +187,17 @@ async fn truncate_body(response: Response) -> Response {
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
 
-    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-        Ok(half),
+    // The error comes one poll after the first half, so hyper flushes the headers and the half
+    // to the socket before it sees the error and closes the connection.
+    let failure = stream::once(async {
+        tokio::task::yield_now().await;
         Err(std::io::Error::new(
             std::io::ErrorKind::ConnectionAborted,
             "truncated body fault",
-        )),
-    ];
-    Response::from_parts(parts, Body::from_stream(stream::iter(chunks)))
+        ))
+    });
+    let chunks = stream::once(async move { Ok::<Bytes, std::io::Error>(half) }).chain(failure);
+    Response::from_parts(parts, Body::from_stream(chunks))
 }
 
 /// Sends the headers at once and the body after `delay`.

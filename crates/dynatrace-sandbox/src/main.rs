@@ -3,6 +3,7 @@
 //! The first line on stdout is one JSON object with the base URL and the seed values, so
 //! scripts can start the binary and parse where to connect. Logs go to stderr.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -34,6 +35,9 @@ async fn main() -> ExitCode {
         )
         .init();
 
+    // Listen before printing, so a script may send SIGTERM as soon as it has read the line.
+    let termination = Termination::listen();
+
     let config = SandboxConfig {
         port: arguments.port,
         preloaded_tokens: arguments.preload,
@@ -51,12 +55,14 @@ async fn main() -> ExitCode {
     };
     print_seed(&sandbox);
 
-    wait_for_termination().await;
+    termination.wait().await;
     sandbox.stop().await;
     ExitCode::SUCCESS
 }
 
 /// Prints the JSON line, then the same values for people. All values are the fake, public seed.
+///
+/// Write errors are ignored: a script may close stdout once it has read the first line.
 fn print_seed(sandbox: &Sandbox) {
     let base_url = sandbox.base_url();
     let line = json!({
@@ -76,37 +82,64 @@ fn print_seed(sandbox: &Sandbox) {
         "apiToken": seed::API_TOKEN,
         "tokenCount": sandbox.token_count(),
     });
-    println!("{line}");
-    println!();
-    println!("Dynatrace sandbox listening on {base_url}");
-    println!("  account UUID       {}", seed::ACCOUNT_UUID);
-    println!("  environment ID     {}", seed::ENVIRONMENT_ID);
-    println!("  OAuth client       {}", seed::CLIENT_ID);
-    println!("  client secret      {}", seed::CLIENT_SECRET);
-    println!("  platform token     {}", seed::PLATFORM_TOKEN);
-    println!("  API token          {}", seed::API_TOKEN);
-    println!("  stored API tokens  {}", sandbox.token_count());
-    println!("Press Ctrl+C to stop.");
+    let count = sandbox.token_count().to_string();
+    let mut summary = format!("{line}\n\nDynatrace sandbox listening on {base_url}\n");
+    for (label, value) in [
+        ("account UUID", seed::ACCOUNT_UUID),
+        ("environment ID", seed::ENVIRONMENT_ID),
+        ("OAuth client", seed::CLIENT_ID),
+        ("client secret", seed::CLIENT_SECRET),
+        ("platform token", seed::PLATFORM_TOKEN),
+        ("API token", seed::API_TOKEN),
+        ("stored API tokens", &count),
+    ] {
+        summary.push_str(&format!("  {label:<18} {value}\n"));
+    }
+    summary.push_str("Press Ctrl+C to stop.\n");
+
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(summary.as_bytes())
+        .and_then(|()| stdout.flush());
 }
 
-async fn wait_for_termination() {
+/// SIGINT and SIGTERM (Ctrl+C elsewhere), registered up front.
+struct Termination {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = terminate.recv() => {}
-                }
-                return;
+    signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl Termination {
+    fn listen() -> Termination {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let signals = signal(SignalKind::interrupt())
+                .and_then(|interrupt| Ok((interrupt, signal(SignalKind::terminate())?)));
+            if let Err(error) = &signals {
+                tracing::warn!(%error, "cannot listen for SIGINT and SIGTERM; falling back to Ctrl+C");
             }
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM; only Ctrl+C stops the sandbox")
+            Termination {
+                signals: signals.ok(),
             }
         }
+        #[cfg(not(unix))]
+        {
+            Termination {}
+        }
     }
-    if let Err(error) = tokio::signal::ctrl_c().await {
-        tracing::error!(%error, "cannot listen for Ctrl+C; stopping now");
+
+    async fn wait(self) {
+        #[cfg(unix)]
+        if let Some((mut interrupt, mut terminate)) = self.signals {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl+C; stopping now");
+        }
     }
 }

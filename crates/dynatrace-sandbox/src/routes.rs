@@ -35,6 +35,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .merge(admin::routes())
         .route("/", get(ui::app_page))
         .route("/ui", get(ui::app_page))
+        .route("/ui/", get(ui::app_page))
         .route("/ui/{*rest}", get(ui::app_page))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(

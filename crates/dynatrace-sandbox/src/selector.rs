@@ -38,7 +38,7 @@ impl Selector {
 
     pub fn matches(&self, record: &TokenRecord) -> bool {
         self.criteria.iter().all(|criterion| match criterion {
-            Criterion::Owner(owners) => owners.iter().any(|owner| *owner == record.owner),
+            Criterion::Owner(owners) => owners.contains(&record.owner),
             Criterion::PersonalAccessToken(personal) => record.personal_access_token == *personal,
             Criterion::Scope(scopes) => scopes.iter().any(|scope| record.scopes.contains(scope)),
         })

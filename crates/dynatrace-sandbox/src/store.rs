@@ -85,7 +85,7 @@ impl TokenStore {
     /// Creates `count` varied tokens, one minute apart in creation time, ending before `now`.
     ///
     /// Every seventh is a personal access token, every fifth expires in 30 days, every third
-    /// was last used an hour after its creation, so selectors, sorting and the last-used window
+    /// was last used halfway between its creation and now, so selectors, sorting and the last-used window
     /// have something to work on.
     fn preload(&mut self, count: usize, now: Timestamp) {
         let mut rng = rand::rng();
@@ -114,7 +114,9 @@ impl TokenStore {
             });
             if index % 3 == 0 {
                 let record = self.tokens.get_mut(&id).expect("token was just inserted");
-                record.last_used_date = Some(creation_date + SignedDuration::from_hours(1));
+                // Halfway between creation and now, so it is always in the past.
+                let half_age = SignedDuration::from_secs(age_minutes.saturating_mul(30));
+                record.last_used_date = Some(creation_date + half_age);
                 record.last_used_ip_address = Some("127.0.0.1".to_owned());
             }
         }

@@ -99,7 +99,8 @@ pub(crate) fn parse_fields(input: &str) -> Result<Vec<Field>, String> {
         }
     }
 
-    if !exact.is_empty() && !(added.is_empty() && removed.is_empty()) {
+    let uses_operators = !added.is_empty() || !removed.is_empty();
+    if !exact.is_empty() && uses_operators {
         return Err("use either a list of fields or +/- operators, not both".to_owned());
     }
 

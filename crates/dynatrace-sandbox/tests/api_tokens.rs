@@ -8,10 +8,16 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 fn is_base32(text: &str) -> bool {
-    text.bytes().all(|byte| byte.is_ascii_uppercase() || (b'2'..=b'7').contains(&byte))
+    text.bytes()
+        .all(|byte| byte.is_ascii_uppercase() || (b'2'..=b'7').contains(&byte))
 }
 
-async fn put(sandbox: &dynatrace_sandbox::Sandbox, bearer: &str, id: &str, body: &Value) -> StatusCode {
+async fn put(
+    sandbox: &dynatrace_sandbox::Sandbox,
+    bearer: &str,
+    id: &str,
+    body: &Value,
+) -> StatusCode {
     http()
         .put(platform_url(sandbox, &format!("/{id}")))
         .bearer_auth(bearer)
@@ -22,14 +28,26 @@ async fn put(sandbox: &dynatrace_sandbox::Sandbox, bearer: &str, id: &str, body:
         .status()
 }
 
-async fn delete(sandbox: &dynatrace_sandbox::Sandbox, bearer: &str, id: &str) -> (StatusCode, Value) {
-    let response =
-        http().delete(platform_url(sandbox, &format!("/{id}"))).bearer_auth(bearer).send().await.unwrap();
+async fn delete(
+    sandbox: &dynatrace_sandbox::Sandbox,
+    bearer: &str,
+    id: &str,
+) -> (StatusCode, Value) {
+    let response = http()
+        .delete(platform_url(sandbox, &format!("/{id}")))
+        .bearer_auth(bearer)
+        .send()
+        .await
+        .unwrap();
     let status = response.status();
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn lookup(sandbox: &dynatrace_sandbox::Sandbox, bearer: &str, body: &Value) -> (StatusCode, Value) {
+async fn lookup(
+    sandbox: &dynatrace_sandbox::Sandbox,
+    bearer: &str,
+    body: &Value,
+) -> (StatusCode, Value) {
     let response = http()
         .post(platform_url(sandbox, "/lookup"))
         .bearer_auth(bearer)
@@ -69,12 +87,22 @@ async fn create_without_expiry_never_expires() {
     let sandbox = start().await;
     let bearer = bearer(&sandbox).await;
 
-    let response = create(&sandbox, &bearer, &json!({ "name": "forever", "scopes": ["logs.ingest"] })).await;
+    let response = create(
+        &sandbox,
+        &bearer,
+        &json!({ "name": "forever", "scopes": ["logs.ingest"] }),
+    )
+    .await;
 
     assert_eq!(response.status(), StatusCode::CREATED);
     let created: Value = response.json().await.unwrap();
     assert!(created.get("expirationDate").is_none(), "{created}");
-    let (_, token) = get_json(&sandbox, &bearer, &format!("/{}", created["id"].as_str().unwrap())).await;
+    let (_, token) = get_json(
+        &sandbox,
+        &bearer,
+        &format!("/{}", created["id"].as_str().unwrap()),
+    )
+    .await;
     assert!(token.get("expirationDate").is_none(), "{token}");
 }
 
@@ -95,10 +123,17 @@ async fn get_returns_all_metadata() {
     assert_eq!(token["personalAccessToken"], false);
     assert_eq!(token["scopes"], json!(["metrics.read"]));
     assert_eq!(token["expirationDate"], created["expirationDate"]);
-    assert!(token.get("token").is_none(), "the secret must not come back");
+    assert!(
+        token.get("token").is_none(),
+        "the secret must not come back"
+    );
     assert!(token.get("modifiedDate").is_none());
     let creation = token["creationDate"].as_str().unwrap();
-    assert_eq!(creation.len(), "2020-11-05T08:15:30.144Z".len(), "{creation}");
+    assert_eq!(
+        creation.len(),
+        "2020-11-05T08:15:30.144Z".len(),
+        "{creation}"
+    );
     assert!(creation.ends_with('Z'));
 }
 
@@ -109,7 +144,12 @@ async fn personal_access_token_flag_is_stored() {
     let body = json!({ "name": "mine", "scopes": ["metrics.read"], "personalAccessToken": true });
 
     let created: Value = create(&sandbox, &bearer, &body).await.json().await.unwrap();
-    let (_, token) = get_json(&sandbox, &bearer, &format!("/{}", created["id"].as_str().unwrap())).await;
+    let (_, token) = get_json(
+        &sandbox,
+        &bearer,
+        &format!("/{}", created["id"].as_str().unwrap()),
+    )
+    .await;
 
     assert_eq!(token["personalAccessToken"], true);
 }
@@ -140,7 +180,10 @@ async fn get_malformed_id_is_bad_request() {
 async fn update_name_sets_modified_date() {
     let sandbox = start().await;
     let bearer = bearer(&sandbox).await;
-    let id = create_ok(&sandbox, &bearer, "before").await["id"].as_str().unwrap().to_owned();
+    let id = create_ok(&sandbox, &bearer, "before").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     let status = put(&sandbox, &bearer, &id, &json!({ "name": "after" })).await;
 
@@ -159,7 +202,13 @@ async fn update_scopes_replaces_the_list() {
     let created: Value = create(&sandbox, &bearer, &body).await.json().await.unwrap();
     let id = created["id"].as_str().unwrap();
 
-    let status = put(&sandbox, &bearer, id, &json!({ "scopes": ["entities.read"] })).await;
+    let status = put(
+        &sandbox,
+        &bearer,
+        id,
+        &json!({ "scopes": ["entities.read"] }),
+    )
+    .await;
 
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (_, token) = get_json(&sandbox, &bearer, &format!("/{id}")).await;
@@ -171,7 +220,10 @@ async fn update_scopes_replaces_the_list() {
 async fn disabling_does_not_count_as_modification() {
     let sandbox = start().await;
     let bearer = bearer(&sandbox).await;
-    let id = create_ok(&sandbox, &bearer, "toggle").await["id"].as_str().unwrap().to_owned();
+    let id = create_ok(&sandbox, &bearer, "toggle").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     let status = put(&sandbox, &bearer, &id, &json!({ "enabled": false })).await;
 
@@ -185,7 +237,10 @@ async fn disabling_does_not_count_as_modification() {
 async fn update_validates_like_create() {
     let sandbox = start().await;
     let bearer = bearer(&sandbox).await;
-    let id = create_ok(&sandbox, &bearer, "valid").await["id"].as_str().unwrap().to_owned();
+    let id = create_ok(&sandbox, &bearer, "valid").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     for (body, path) in [
         (json!({ "name": "" }), "name"),
@@ -203,7 +258,11 @@ async fn update_validates_like_create() {
 
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
         let error: Value = response.json().await.unwrap();
-        assert_eq!(violations(&error), [(path.to_owned(), "PAYLOAD_BODY".to_owned())], "{body}");
+        assert_eq!(
+            violations(&error),
+            [(path.to_owned(), "PAYLOAD_BODY".to_owned())],
+            "{body}"
+        );
     }
 }
 
@@ -212,7 +271,13 @@ async fn update_unknown_id_is_not_found() {
     let sandbox = start().await;
     let bearer = bearer(&sandbox).await;
 
-    let status = put(&sandbox, &bearer, "dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA", &json!({ "name": "x" })).await;
+    let status = put(
+        &sandbox,
+        &bearer,
+        "dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA",
+        &json!({ "name": "x" }),
+    )
+    .await;
 
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -221,7 +286,10 @@ async fn update_unknown_id_is_not_found() {
 async fn delete_removes_the_token() {
     let sandbox = start().await;
     let bearer = bearer(&sandbox).await;
-    let id = create_ok(&sandbox, &bearer, "short-lived").await["id"].as_str().unwrap().to_owned();
+    let id = create_ok(&sandbox, &bearer, "short-lived").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     let (first, _) = delete(&sandbox, &bearer, &id).await;
     let (second, body) = delete(&sandbox, &bearer, &id).await;
@@ -291,7 +359,10 @@ async fn api_token_creates_tokens_it_owns() {
     assert_eq!(response.status(), StatusCode::CREATED);
     let created: Value = response.json().await.unwrap();
     let token = http()
-        .get(classic_url(&sandbox, &format!("/{}", created["id"].as_str().unwrap())))
+        .get(classic_url(
+            &sandbox,
+            &format!("/{}", created["id"].as_str().unwrap()),
+        ))
         .header("Authorization", &authorization)
         .send()
         .await
@@ -311,7 +382,10 @@ async fn created_token_authenticates_on_classic_path() {
 
     let response = http()
         .get(classic_url(&sandbox, ""))
-        .header("Authorization", api_token_header(created["token"].as_str().unwrap()))
+        .header(
+            "Authorization",
+            api_token_header(created["token"].as_str().unwrap()),
+        )
         .send()
         .await
         .unwrap();
@@ -353,11 +427,18 @@ async fn lookup_of_malformed_token_is_bad_request() {
     let sandbox = start().await;
     let bearer = bearer(&sandbox).await;
 
-    for body in [json!({ "token": "dt0c01.TOO.SHORT" }), json!({ "token": "" }), json!({})] {
+    for body in [
+        json!({ "token": "dt0c01.TOO.SHORT" }),
+        json!({ "token": "" }),
+        json!({}),
+    ] {
         let (status, error) = lookup(&sandbox, &bearer, &body).await;
 
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-        assert_eq!(violations(&error), [("token".to_owned(), "PAYLOAD_BODY".to_owned())]);
+        assert_eq!(
+            violations(&error),
+            [("token".to_owned(), "PAYLOAD_BODY".to_owned())]
+        );
     }
 }
 
@@ -375,5 +456,8 @@ async fn lookup_works_with_api_token() {
 
     assert_eq!(response.status(), StatusCode::OK);
     let token: Value = response.json().await.unwrap();
-    assert_eq!(token["scopes"], json!(["apiTokens.read", "apiTokens.write"]));
+    assert_eq!(
+        token["scopes"],
+        json!(["apiTokens.read", "apiTokens.write"])
+    );
 }

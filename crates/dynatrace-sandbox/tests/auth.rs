@@ -7,12 +7,9 @@ use dynatrace_sandbox::{ApiTokenSeed, SandboxConfig, seed};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-const DISABLED_TOKEN: &str =
-    "dt0c01.DISABLEDTOKENAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-const EXPIRED_TOKEN: &str =
-    "dt0c01.EXPIREDTOKENBBBBBBBBBBBB.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
-const READ_ONLY_TOKEN: &str =
-    "dt0c01.READONLYTOKENCCCCCCCCCCC.CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC";
+const DISABLED_TOKEN: &str = "dt0c01.DISABLEDTOKENAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+const EXPIRED_TOKEN: &str = "dt0c01.EXPIREDTOKENBBBBBBBBBBBB.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
+const READ_ONLY_TOKEN: &str = "dt0c01.READONLYTOKENCCCCCCCCCCC.CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC";
 
 fn config_with_extra_tokens() -> SandboxConfig {
     let mut config = SandboxConfig::default();
@@ -22,21 +19,34 @@ fn config_with_extra_tokens() -> SandboxConfig {
         scopes: scopes.iter().map(|scope| (*scope).to_owned()).collect(),
         owner: seed::ADMIN_USER_EMAIL.to_owned(),
         enabled,
-        expiration_date: expired.then(|| jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1)),
+        expiration_date: expired
+            .then(|| jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1)),
     };
-    config.api_tokens.push(token(DISABLED_TOKEN, &["apiTokens.read"], false, false));
-    config.api_tokens.push(token(EXPIRED_TOKEN, &["apiTokens.read"], true, true));
-    config.api_tokens.push(token(READ_ONLY_TOKEN, &["apiTokens.read"], true, false));
+    config
+        .api_tokens
+        .push(token(DISABLED_TOKEN, &["apiTokens.read"], false, false));
+    config
+        .api_tokens
+        .push(token(EXPIRED_TOKEN, &["apiTokens.read"], true, true));
+    config
+        .api_tokens
+        .push(token(READ_ONLY_TOKEN, &["apiTokens.read"], true, false));
     config
 }
 
-async fn classic_list(sandbox: &dynatrace_sandbox::Sandbox, authorization: Option<&str>) -> (StatusCode, Value) {
+async fn classic_list(
+    sandbox: &dynatrace_sandbox::Sandbox,
+    authorization: Option<&str>,
+) -> (StatusCode, Value) {
     let mut request = http().get(classic_url(sandbox, ""));
     if let Some(authorization) = authorization {
         request = request.header("Authorization", authorization);
     }
     let response = request.send().await.unwrap();
-    (response.status(), response.json().await.unwrap_or(Value::Null))
+    (
+        response.status(),
+        response.json().await.unwrap_or(Value::Null),
+    )
 }
 
 #[tokio::test]
@@ -48,7 +58,12 @@ async fn platform_path_without_authorization_is_unauthorized() {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], 401);
-    assert!(body["error"]["message"].as_str().unwrap().contains("'Bearer'"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("'Bearer'")
+    );
 }
 
 #[tokio::test]
@@ -64,7 +79,12 @@ async fn api_token_on_platform_path_is_unauthorized() {
 
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let body: Value = response.json().await.unwrap();
-    assert!(body["error"]["message"].as_str().unwrap().contains("Unsupported authorization scheme 'Api-Token'"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Unsupported authorization scheme 'Api-Token'")
+    );
 }
 
 #[tokio::test]
@@ -82,11 +102,19 @@ async fn platform_token_reads_and_writes() {
     let sandbox = start().await;
 
     let (status, _) = get_json(&sandbox, seed::PLATFORM_TOKEN, "").await;
-    let created = create(&sandbox, seed::PLATFORM_TOKEN, &create_body("via platform token")).await;
+    let created = create(
+        &sandbox,
+        seed::PLATFORM_TOKEN,
+        &create_body("via platform token"),
+    )
+    .await;
 
     assert_eq!(status, StatusCode::OK);
     assert_eq!(created.status(), StatusCode::CREATED);
-    let id = created.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let id = created.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let (_, token) = get_json(&sandbox, seed::PLATFORM_TOKEN, &format!("/{id}")).await;
     assert_eq!(token["owner"], seed::ADMIN_USER_EMAIL);
 }
@@ -119,20 +147,31 @@ async fn read_only_bearer_cannot_create() {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], 403);
-    assert_eq!(body["error"]["details"]["missingScopes"][0], "environment-api:api-tokens:write");
+    assert_eq!(
+        body["error"]["details"]["missingScopes"][0],
+        "environment-api:api-tokens:write"
+    );
     assert_eq!(sandbox.token_count(), 1);
 }
 
 #[tokio::test]
 async fn write_only_bearer_cannot_list() {
     let sandbox = start().await;
-    let bearer =
-        bearer_for(&sandbox, seed::CLIENT_ID, seed::CLIENT_SECRET, "environment-api:api-tokens:write").await;
+    let bearer = bearer_for(
+        &sandbox,
+        seed::CLIENT_ID,
+        seed::CLIENT_SECRET,
+        "environment-api:api-tokens:write",
+    )
+    .await;
 
     let (status, body) = get_json(&sandbox, &bearer, "").await;
 
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(body["error"]["details"]["missingScopes"][0], "environment-api:api-tokens:read");
+    assert_eq!(
+        body["error"]["details"]["missingScopes"][0],
+        "environment-api:api-tokens:read"
+    );
 }
 
 #[tokio::test]
@@ -156,14 +195,22 @@ async fn legacy_scopes_are_accepted() {
 #[tokio::test]
 async fn legacy_bearer_is_told_the_legacy_scope_name() {
     let sandbox = start().await;
-    let bearer =
-        bearer_for(&sandbox, seed::LEGACY_CLIENT_ID, seed::LEGACY_CLIENT_SECRET, "api-tokens:tokens:read").await;
+    let bearer = bearer_for(
+        &sandbox,
+        seed::LEGACY_CLIENT_ID,
+        seed::LEGACY_CLIENT_SECRET,
+        "api-tokens:tokens:read",
+    )
+    .await;
 
     let response = create(&sandbox, &bearer, &create_body("legacy read only")).await;
 
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let body: Value = response.json().await.unwrap();
-    assert_eq!(body["error"]["details"]["missingScopes"][0], "api-tokens:tokens:write");
+    assert_eq!(
+        body["error"]["details"]["missingScopes"][0],
+        "api-tokens:tokens:write"
+    );
 }
 
 #[tokio::test]
@@ -213,7 +260,12 @@ async fn classic_path_rejects_bad_tokens() {
     let sandbox = start_with(config_with_extra_tokens()).await;
     let wrong_secret = format!("dt0c01.SANDBOXSEEDTOKENAPIWRITE.{}", "A".repeat(64));
 
-    for token in [DISABLED_TOKEN, EXPIRED_TOKEN, wrong_secret.as_str(), "dt0c01.SHORT.SECRET"] {
+    for token in [
+        DISABLED_TOKEN,
+        EXPIRED_TOKEN,
+        wrong_secret.as_str(),
+        "dt0c01.SHORT.SECRET",
+    ] {
         let (status, body) = classic_list(&sandbox, Some(&api_token_header(token))).await;
 
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{}", &token[..15]);

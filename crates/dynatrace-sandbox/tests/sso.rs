@@ -74,7 +74,10 @@ async fn grant_without_scope_or_resource_holds_all_client_scopes() {
         "environment-api:api-tokens:write",
         "environment-api:deployment:download",
     ] {
-        assert!(scope.split(' ').any(|granted| granted == expected), "{expected} missing in {scope}");
+        assert!(
+            scope.split(' ').any(|granted| granted == expected),
+            "{expected} missing in {scope}"
+        );
     }
     assert_eq!(body["resource"], resource());
 }
@@ -124,7 +127,10 @@ async fn wrong_secret_is_invalid_request() {
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["error"], "invalid_request");
         let description = body["error_description"].as_str().unwrap();
-        assert!(description.contains("client ID or secret is not correct"), "{description}");
+        assert!(
+            description.contains("client ID or secret is not correct"),
+            "{description}"
+        );
     }
     assert_eq!(sandbox.sso_grant_count(), 0);
 }
@@ -139,7 +145,10 @@ async fn missing_scope_is_named_in_brackets() {
             ("grant_type", "client_credentials"),
             ("client_id", seed::READ_ONLY_CLIENT_ID),
             ("client_secret", seed::READ_ONLY_CLIENT_SECRET),
-            ("scope", "environment-api:api-tokens:read environment-api:api-tokens:write"),
+            (
+                "scope",
+                "environment-api:api-tokens:read environment-api:api-tokens:write",
+            ),
         ],
     )
     .await;
@@ -148,7 +157,10 @@ async fn missing_scope_is_named_in_brackets() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "invalid_request");
     let description = body["error_description"].as_str().unwrap();
-    assert!(description.ends_with("[environment-api:api-tokens:write]"), "{description}");
+    assert!(
+        description.ends_with("[environment-api:api-tokens:write]"),
+        "{description}"
+    );
 }
 
 #[tokio::test]
@@ -161,7 +173,10 @@ async fn several_missing_scopes_are_all_listed() {
             ("grant_type", "client_credentials"),
             ("client_id", seed::LEGACY_CLIENT_ID),
             ("client_secret", seed::LEGACY_CLIENT_SECRET),
-            ("scope", "environment-api:api-tokens:read environment-api:api-tokens:write"),
+            (
+                "scope",
+                "environment-api:api-tokens:read environment-api:api-tokens:write",
+            ),
         ],
     )
     .await;
@@ -169,7 +184,8 @@ async fn several_missing_scopes_are_all_listed() {
     let body: Value = response.json().await.unwrap();
     let description = body["error_description"].as_str().unwrap();
     assert!(
-        description.ends_with("[environment-api:api-tokens:read, environment-api:api-tokens:write]"),
+        description
+            .ends_with("[environment-api:api-tokens:read, environment-api:api-tokens:write]"),
         "{description}"
     );
 }
@@ -221,7 +237,10 @@ async fn missing_client_id_gets_dynatrace_error_shape() {
 
     let response = request_token(
         &sandbox,
-        &[("grant_type", "client_credentials"), ("client_secret", seed::CLIENT_SECRET)],
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_secret", seed::CLIENT_SECRET),
+        ],
     )
     .await;
 
@@ -255,7 +274,10 @@ async fn json_body_gets_dynatrace_error_shape() {
 
 #[tokio::test]
 async fn bearer_lifetime_comes_from_config() {
-    let config = SandboxConfig { bearer_lifetime: Duration::from_secs(42), ..SandboxConfig::default() };
+    let config = SandboxConfig {
+        bearer_lifetime: Duration::from_secs(42),
+        ..SandboxConfig::default()
+    };
     let sandbox = start_with(config).await;
 
     let response = request_token(
@@ -274,14 +296,22 @@ async fn bearer_lifetime_comes_from_config() {
 
 #[tokio::test]
 async fn expired_bearer_is_unauthorized() {
-    let config = SandboxConfig { bearer_lifetime: Duration::ZERO, ..SandboxConfig::default() };
+    let config = SandboxConfig {
+        bearer_lifetime: Duration::ZERO,
+        ..SandboxConfig::default()
+    };
     let sandbox = start_with(config).await;
     let bearer = bearer(&sandbox).await;
 
     let (status, body) = get_json(&sandbox, &bearer, "").await;
 
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(body["error"]["message"].as_str().unwrap().contains("expired"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired")
+    );
 }
 
 #[tokio::test]
@@ -303,7 +333,10 @@ async fn rejected_environment_api_scopes_fail_the_grant() {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let body: Value = response.json().await.unwrap();
     assert!(
-        body["error_description"].as_str().unwrap().ends_with("[environment-api:api-tokens:write]")
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .ends_with("[environment-api:api-tokens:write]")
     );
 }
 
@@ -326,7 +359,11 @@ async fn rejected_environment_api_scopes_spare_legacy_scopes() {
 #[tokio::test]
 async fn authorization_redirect_points_at_same_origin_sso() {
     let sandbox = start().await;
-    let client = reqwest::Client::builder().no_proxy().redirect(Policy::none()).build().unwrap();
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
     let path = url(&sandbox, "platform/oauth2/authorization/dynatrace-sso");
 
     for request in [client.head(path.clone()), client.get(path.clone())] {

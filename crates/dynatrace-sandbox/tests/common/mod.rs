@@ -25,7 +25,10 @@ pub fn http() -> Client {
 }
 
 pub fn url(sandbox: &Sandbox, path: &str) -> Url {
-    sandbox.base_url().join(path).expect("path joins the base URL")
+    sandbox
+        .base_url()
+        .join(path)
+        .expect("path joins the base URL")
 }
 
 pub fn platform_url(sandbox: &Sandbox, suffix: &str) -> Url {
@@ -38,7 +41,12 @@ pub fn classic_url(sandbox: &Sandbox, suffix: &str) -> Url {
 
 /// Sends a client-credentials grant with the given form fields.
 pub async fn request_token(sandbox: &Sandbox, form: &[(&str, &str)]) -> Response {
-    http().post(url(sandbox, "sso/oauth2/token")).form(form).send().await.expect("SSO answers")
+    http()
+        .post(url(sandbox, "sso/oauth2/token"))
+        .form(form)
+        .send()
+        .await
+        .expect("SSO answers")
 }
 
 /// Requests a bearer for `client_id` with `scope`, asserting success.
@@ -55,9 +63,16 @@ pub async fn bearer_for(sandbox: &Sandbox, client_id: &str, secret: &str, scope:
         ],
     )
     .await;
-    assert_eq!(response.status(), StatusCode::OK, "SSO grant for {client_id} fails");
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "SSO grant for {client_id} fails"
+    );
     let body: Value = response.json().await.expect("grant is JSON");
-    body["access_token"].as_str().expect("access_token is a string").to_owned()
+    body["access_token"]
+        .as_str()
+        .expect("access_token is a string")
+        .to_owned()
 }
 
 /// A bearer of the standard client with token read and write scopes.
@@ -117,7 +132,10 @@ pub fn violations(body: &Value) -> Vec<(String, String)> {
                 .map(|item| {
                     (
                         item["path"].as_str().unwrap_or_default().to_owned(),
-                        item["parameterLocation"].as_str().unwrap_or_default().to_owned(),
+                        item["parameterLocation"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned(),
                     )
                 })
                 .collect()
