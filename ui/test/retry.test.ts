@@ -43,3 +43,25 @@ describe("retry action", () => {
     expect(attempts).toBe(2);
   });
 });
+
+describe("clipboard countdown", () => {
+  it("counts down after a copy", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    const { user } = await renderApp();
+    await user.click(screen.getByTestId("welcome-sandbox"));
+    await user.click(await screen.findByTestId("step-connect"));
+    await user.click(await screen.findByTestId("fill-sandbox"));
+    await user.click(screen.getByTestId("save-test"));
+    await screen.findByTestId("connection-report");
+    await user.click(screen.getByTestId("next"));
+    await user.click(await screen.findByTestId("preset-log-ingest"));
+    await user.click(screen.getByTestId("create-token"));
+    await user.click(await screen.findByTestId("copy-token"));
+    const status = screen.getByTestId("copy-status");
+    await waitFor(() => expect(status.textContent).toContain("cleared in 60 s"));
+
+    vi.advanceTimersByTime(5000);
+
+    await waitFor(() => expect(status.textContent).toContain("cleared in 55 s"));
+  });
+});
