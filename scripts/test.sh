@@ -5,9 +5,9 @@
 # Installs what is missing (scripts/install-deps.sh), then, inside one private D-Bus session
 # with an Xvfb display and an unlocked gnome-keyring:
 #   - the front end: unit tests, type check, production build;
-#   - the app with the UI embedded (debug build);
 #   - cargo test --workspace, which includes the client/sandbox contract test and the
 #     generated-bindings staleness check;
+#   - the app with the UI embedded (debug build);
 #   - the end-to-end tests, which drive the real app window through tauri-driver.
 # Every suite runs even when an earlier one failed; the script prints one line per suite and
 # exits non-zero when any failed.
@@ -70,9 +70,11 @@ expect_in_cargo_output() {
 run_suite "front end: unit tests" npm run test:ui
 run_suite "front end: type check" npm run check:ui
 run_suite "front end: build" npm run build:ui
+run_suite "cargo test --workspace" cargo test --workspace
+# After cargo test, which leaves its own variant of the binary (tauri with its "test" feature
+# and no embedded UI) at the same path. Both variants stay cached, so this only relinks.
 run_suite "app build (UI embedded)" \
   cargo build -p token-wizard --features tauri/custom-protocol
-run_suite "cargo test --workspace" cargo test --workspace
 expect_in_cargo_output "contract test (tests/contract.rs)" \
   'Running tests/contract\.rs'
 expect_in_cargo_output "bindings staleness check" \

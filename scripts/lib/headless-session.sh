@@ -58,9 +58,7 @@ headless_start_display() {
 # password.
 headless_start_keyring() {
   export XDG_DATA_HOME="$HEADLESS_ROOT/keyring-data"
-  export XDG_RUNTIME_DIR="$HEADLESS_ROOT/runtime"
   mkdir -p "$XDG_DATA_HOME"
-  mkdir -m 700 -p "$XDG_RUNTIME_DIR"
 
   local password_file="$HEADLESS_ROOT/keyring-password"
   head -c 24 /dev/urandom | base64 >"$password_file"
@@ -95,6 +93,13 @@ headless_start() {
     headless_log "no D-Bus session: run this inside dbus-run-session"
     return 1
   fi
+  # gnome-keyring-daemon --start finds a running daemon through GNOME_KEYRING_CONTROL or
+  # $XDG_RUNTIME_DIR/keyring, so a desktop's own keyring, or this session's in a test's nested
+  # session, would answer instead. Without both, each daemon keeps its control socket in a
+  # fresh ~/.cache/keyring-* folder. The desktop's Wayland display must not be used either.
+  unset GNOME_KEYRING_CONTROL XDG_RUNTIME_DIR WAYLAND_DISPLAY
+  export GDK_BACKEND=x11
+
   HEADLESS_ROOT="$(mktemp -d "${TMPDIR:-/tmp}/token-wizard-session.XXXXXX")"
   trap headless_stop EXIT
   trap 'exit 130' INT

@@ -140,6 +140,17 @@ export async function launchApp({ application = appBinary(), extraEnv = {} } = {
 
   // Waits for the app and its WebKit processes too, so files are complete and nothing is
   // left drawing on the display. A process that outlives this gets SIGKILL.
+  // A binary built without tauri/custom-protocol loads the Vite dev server instead.
+  const url = await session.command("GET", "/url").catch(() => "");
+  if (url.startsWith("http://127.0.0.1:5173") || url.startsWith("http://localhost:5173")) {
+    await session.delete().catch(() => {});
+    await stopDriver();
+    throw new Error(
+      `${application} loads the dev server (${url}): rebuild it with the UI embedded, ` +
+        "npm run build:ui && cargo build -p token-wizard --features tauri/custom-protocol",
+    );
+  }
+
   const stop = async () => {
     const processes = descendantsOf(driver.pid);
     await session.delete().catch(() => {});
