@@ -147,7 +147,7 @@ export const openExternal = (url: string): Promise<null> => unwrap(commands.open
 /** Name of the `ClipboardCleared` event, as `events.clipboardCleared` in the bindings uses it. */
 export const CLIPBOARD_CLEARED_EVENT = "clipboard-cleared";
 
-/** Calls `handler` each time the backend clears the clipboard; resolves to the unsubscribe call. */
+/** Calls `handler` whenever the backend clears the clipboard; resolves to the unlisten function. */
 export function onClipboardCleared(handler: () => void): Promise<UnlistenFn> {
   return listen(CLIPBOARD_CLEARED_EVENT, () => handler());
 }
