@@ -141,3 +141,25 @@ describe("connect step", () => {
     expect(input.secret).toBeNull();
   });
 });
+
+describe("connect step gate", () => {
+  it("keeps Next locked after a failed test", async () => {
+    const { user } = await renderApp();
+    await user.click(screen.getByTestId("welcome-sandbox"));
+    await user.click(await screen.findByTestId("step-connect"));
+    const next = screen.getByTestId("next") as HTMLButtonElement;
+    expect(next.disabled).toBe(true);
+
+    await user.click(screen.getByTestId("fill-sandbox-wrong"));
+    await user.click(screen.getByTestId("save-test"));
+    await screen.findByTestId("error-panel");
+    expect(next.disabled).toBe(true);
+    expect((screen.getByTestId("step-create") as HTMLButtonElement).disabled).toBe(true);
+
+    await user.click(screen.getByTestId("fill-sandbox"));
+    await user.click(screen.getByTestId("save-test"));
+    await screen.findByTestId("connection-report");
+    expect(next.disabled).toBe(false);
+    expect(screen.queryByTestId("next-hint")).toBeNull();
+  });
+});

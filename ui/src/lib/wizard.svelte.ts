@@ -212,7 +212,7 @@ export class Wizard {
       case "connect":
         return true;
       case "create":
-        return this.profile !== null;
+        return this.profile !== null && this.connection !== null;
       case "result":
         return this.created !== null;
     }
