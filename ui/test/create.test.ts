@@ -129,3 +129,25 @@ describe("scope list keyboard", () => {
     expect(document.activeElement?.getAttribute("data-testid")).not.toMatch(/^scope-/);
   });
 });
+
+describe("create errors", () => {
+  it("names missing scopes and opens Account Management", async () => {
+    const { backend, user } = await openCreate();
+    backend.nextCreateError = appError(
+      "forbidden_missing_scope",
+      "The OAuth client lacks a scope that creating tokens needs. Add it in Account Management.",
+      { missingScopes: ["environment-api:api-tokens:write"], detail: "403 Forbidden" },
+    );
+    await user.click(screen.getByTestId("preset-log-ingest"));
+    await user.click(screen.getByTestId("create-token"));
+
+    const panel = await screen.findByTestId("error-panel");
+    expect(panel.textContent).toContain("environment-api:api-tokens:write");
+    expect(screen.getByTestId("error-title").textContent).toBe("Missing scope");
+    await user.click(screen.getByTestId("error-action"));
+
+    expect(backend.callsOf("open_external").map((call) => call.args.url)).toEqual([
+      "https://myaccount.dynatrace.com",
+    ]);
+  });
+});
