@@ -34,6 +34,7 @@ const SCENARIOS = [
   "result",
   "result-revealed",
   "settings",
+  "focus-ring",
 ];
 const SCHEMES = ["light", "dark"];
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css" };

@@ -146,6 +146,13 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
   settings: async () => {
     await click("open-settings");
   },
+  // Leaves keyboard focus on a control, to check the focus ring.
+  "focus-ring": async () => {
+    await click("welcome-sandbox");
+    await click("step-connect");
+    await click("fill-sandbox");
+    (await find("client-id")).focus();
+  },
 };
 
 async function run(): Promise<void> {
@@ -156,7 +163,7 @@ async function run(): Promise<void> {
   if (!step) throw new Error(`unknown scenario ${scenario}`);
   await step();
   await sleep(300);
-  (document.activeElement as HTMLElement | null)?.blur();
+  if (scenario !== "focus-ring") (document.activeElement as HTMLElement | null)?.blur();
 }
 
 function report(problem: string): void {
