@@ -48,7 +48,16 @@ pub(crate) struct ApiError {
     pub message: String,
     pub violations: Vec<ConstraintViolation>,
     pub missing_scopes: Vec<String>,
+    /// Whether the platform's API gateway sends this error rather than the token service:
+    /// true for failed authentication, missing scopes and throttling.
+    pub from_gateway: bool,
+    /// `error.retryAfterSeconds`, which the npm client reads from API gateway errors.
+    pub retry_after_seconds: Option<u64>,
 }
+
+/// Response extension that marks an error the platform's API gateway would send itself.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GatewayResponse;
 
 impl ApiError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
@@ -57,6 +66,8 @@ impl ApiError {
             message: message.into(),
             violations: Vec::new(),
             missing_scopes: Vec::new(),
+            from_gateway: false,
+            retry_after_seconds: None,
         }
     }
 
@@ -77,7 +88,10 @@ impl ApiError {
     }
 
     pub fn unauthorized(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::UNAUTHORIZED, message)
+        ApiError {
+            from_gateway: true,
+            ..ApiError::new(StatusCode::UNAUTHORIZED, message)
+        }
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
@@ -88,6 +102,7 @@ impl ApiError {
     pub fn missing_scopes(scopes: Vec<String>) -> Self {
         ApiError {
             missing_scopes: scopes,
+            from_gateway: true,
             ..ApiError::new(
                 StatusCode::FORBIDDEN,
                 "Forbidden: the token does not have the required scopes.",
@@ -111,8 +126,15 @@ impl IntoResponse for ApiError {
             );
         }
 
+        if let Some(seconds) = self.retry_after_seconds {
+            error.insert("retryAfterSeconds".into(), json!(seconds));
+        }
+
         let mut response =
             (self.status, Json(json!({ "error": Value::Object(error) }))).into_response();
+        if self.from_gateway {
+            response.extensions_mut().insert(GatewayResponse);
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

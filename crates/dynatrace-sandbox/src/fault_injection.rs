@@ -13,7 +13,7 @@ use futures_util::{StreamExt, stream};
 use jiff::Timestamp;
 use jiff::fmt::rfc2822;
 
-use crate::errors::{ApiError, dynatrace_style_error};
+use crate::errors::{ApiError, GatewayResponse, dynatrace_style_error};
 use crate::faults::{DropPoint, FaultAction, Target};
 use crate::server::ConnectionControl;
 use crate::state::AppState;
@@ -31,9 +31,21 @@ enum Endpoint {
     Sso,
     TokenApi {
         create: bool,
+        host: ApiHost,
     },
     /// Admin, UI and everything else: no faults, not counted.
     Other,
+}
+
+/// Which Dynatrace host a token path belongs to; each marks its responses differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ApiHost {
+    /// `/platform/…` on the apps host, behind the platform API gateway.
+    Platform,
+    /// `/api/v2/…` on the SaaS live host.
+    Live,
+    /// `/e/{environmentId}/api/v2/…` on a Managed cluster.
+    Managed,
 }
 
 impl Endpoint {
@@ -41,19 +53,28 @@ impl Endpoint {
         if path == "/sso/oauth2/token" {
             return Endpoint::Sso;
         }
-        let api_path = path
-            .strip_prefix("/platform/classic/environment-api/v2")
-            .or_else(|| path.strip_prefix("/api/v2"))
-            .or_else(|| {
-                let rest = path.strip_prefix("/e/")?;
-                let (_, after_id) = rest.split_once('/')?;
-                after_id.strip_prefix("api/v2")
-            });
+        let (host, api_path) =
+            if let Some(rest) = path.strip_prefix("/platform/classic/environment-api/v2") {
+                (ApiHost::Platform, Some(rest))
+            } else if let Some(rest) = path.strip_prefix("/api/v2") {
+                (ApiHost::Live, Some(rest))
+            } else {
+                let rest = path
+                    .strip_prefix("/e/")
+                    .and_then(|rest| rest.split_once('/'))
+                    .and_then(|(_, after_id)| after_id.strip_prefix("api/v2"));
+                (ApiHost::Managed, rest)
+            };
+
         match api_path {
             Some("/apiTokens" | "/apiTokens/") => Endpoint::TokenApi {
                 create: method == Method::POST,
+                host,
             },
-            Some(rest) if rest.starts_with("/apiTokens/") => Endpoint::TokenApi { create: false },
+            Some(rest) if rest.starts_with("/apiTokens/") => Endpoint::TokenApi {
+                create: false,
+                host,
+            },
             _ => Endpoint::Other,
         }
     }
@@ -61,11 +82,33 @@ impl Endpoint {
     fn targets(self) -> &'static [Target] {
         match self {
             Endpoint::Sso => &[Target::Sso],
-            Endpoint::TokenApi { create: true } => &[Target::TokenApi, Target::Create],
-            Endpoint::TokenApi { create: false } => &[Target::TokenApi],
+            Endpoint::TokenApi { create: true, .. } => &[Target::TokenApi, Target::Create],
+            Endpoint::TokenApi { create: false, .. } => &[Target::TokenApi],
             Endpoint::Other => &[],
         }
     }
+}
+
+/// Sets `Dynatrace-Response-Source` as Dynatrace does. On the apps host the platform API
+/// gateway answers failed authentication, missing scopes and throttling itself ("API Gateway")
+/// and everything else comes from the service ("Service"); the npm client 9.0.1 turns gateway
+/// responses into `ApiGatewayError`. SaaS live hosts send "Server", Managed clusters "Cluster".
+fn mark_response_source(endpoint: Endpoint, response: &mut Response) {
+    let Endpoint::TokenApi { host, .. } = endpoint else {
+        return;
+    };
+    let source = match host {
+        ApiHost::Platform if response.extensions().get::<GatewayResponse>().is_some() => {
+            "API Gateway"
+        }
+        ApiHost::Platform => "Service",
+        ApiHost::Live => "Server",
+        ApiHost::Managed => "Cluster",
+    };
+    response.headers_mut().insert(
+        "dynatrace-response-source",
+        HeaderValue::from_static(source),
+    );
 }
 
 pub(crate) async fn apply(
@@ -78,6 +121,7 @@ pub(crate) async fn apply(
         Endpoint::Other => next.run(request).await,
         _ => apply_to_api(&state, endpoint, request, next).await,
     };
+    mark_response_source(endpoint, &mut response);
 
     let now = Timestamp::now() + state.faults.clock_skew();
     if let Ok(text) = rfc2822::DateTimePrinter::new().timestamp_to_rfc9110_string(&now)
@@ -119,12 +163,19 @@ async fn apply_to_api(
 }
 
 fn rate_limited(endpoint: Endpoint, retry_after: Option<Duration>) -> Response {
-    // NOTE: Dynatrace documents the 429 headers but not one body for all services; the token
-    // API gets its usual error envelope (the shape the npm client parses for every 4xx) and
-    // the SSO its Dynatrace-style error.
+    // NOTE: Dynatrace documents the 429 headers but no body that all services share. The token
+    // API sends its error envelope (the npm client parses that shape for every 4xx), marked as
+    // coming from the API gateway on the apps host. The SSO sends its Dynatrace-style error.
+    let retry_after_seconds =
+        retry_after.map(|wait| wait.as_secs() + u64::from(wait.subsec_nanos() > 0));
     let mut response = match endpoint {
         Endpoint::Sso => dynatrace_style_error(StatusCode::TOO_MANY_REQUESTS).into_response(),
-        _ => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests.").into_response(),
+        _ => ApiError {
+            from_gateway: true,
+            retry_after_seconds,
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests.")
+        }
+        .into_response(),
     };
 
     let wait = retry_after.unwrap_or(Duration::from_secs(1));
@@ -137,8 +188,7 @@ fn rate_limited(endpoint: Endpoint, retry_after: Option<Duration>) -> Response {
     );
     headers.insert("x-ratelimit-remaining", HeaderValue::from(0));
     headers.insert("x-ratelimit-reset", HeaderValue::from(reset));
-    if let Some(retry_after) = retry_after {
-        let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+    if let Some(seconds) = retry_after_seconds {
         headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     response

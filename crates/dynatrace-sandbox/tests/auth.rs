@@ -353,3 +353,73 @@ async fn api_token_use_records_last_used() {
     let last_used: jiff::Timestamp = body["lastUsedDate"].as_str().unwrap().parse().unwrap();
     assert!(last_used <= jiff::Timestamp::now());
 }
+
+fn response_source(response: &reqwest::Response) -> String {
+    response.headers()["dynatrace-response-source"]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn platform_responses_name_their_source() {
+    let sandbox = start().await;
+    let bearer = bearer(&sandbox).await;
+    let read_only = bearer_for(
+        &sandbox,
+        seed::READ_ONLY_CLIENT_ID,
+        seed::READ_ONLY_CLIENT_SECRET,
+        "environment-api:api-tokens:read",
+    )
+    .await;
+    let denied = bearer_for(
+        &sandbox,
+        seed::POLICY_DENIED_CLIENT_ID,
+        seed::POLICY_DENIED_CLIENT_SECRET,
+        "environment-api:api-tokens:write",
+    )
+    .await;
+
+    let served = http()
+        .get(platform_url(&sandbox, ""))
+        .bearer_auth(&bearer)
+        .send()
+        .await
+        .unwrap();
+    let unauthenticated = http().get(platform_url(&sandbox, "")).send().await.unwrap();
+    let missing_scope = create(&sandbox, &read_only, &create_body("x")).await;
+    let policy_denied = create(&sandbox, &denied, &create_body("x")).await;
+
+    assert_eq!(response_source(&served), "Service");
+    assert_eq!(response_source(&unauthenticated), "API Gateway");
+    assert_eq!(missing_scope.status(), StatusCode::FORBIDDEN);
+    assert_eq!(response_source(&missing_scope), "API Gateway");
+    assert_eq!(policy_denied.status(), StatusCode::FORBIDDEN);
+    assert_eq!(response_source(&policy_denied), "Service");
+}
+
+#[tokio::test]
+async fn classic_responses_name_server_or_cluster() {
+    let sandbox = start().await;
+    let authorization = api_token_header(seed::API_TOKEN);
+    let managed = url(
+        &sandbox,
+        &format!("e/{}/api/v2/apiTokens", seed::ENVIRONMENT_ID),
+    );
+
+    let live = http()
+        .get(classic_url(&sandbox, ""))
+        .header("Authorization", &authorization)
+        .send()
+        .await
+        .unwrap();
+    let cluster = http()
+        .get(managed)
+        .header("Authorization", &authorization)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response_source(&live), "Server");
+    assert_eq!(response_source(&cluster), "Cluster");
+}

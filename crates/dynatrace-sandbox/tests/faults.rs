@@ -68,8 +68,10 @@ async fn rate_limit_sends_headers_and_retry_after() {
         reset > before,
         "reset {reset} is epoch microseconds in the future"
     );
+    assert_eq!(headers["dynatrace-response-source"], "API Gateway");
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], 429);
+    assert_eq!(body["error"]["retryAfterSeconds"], 2);
 }
 
 #[tokio::test]
