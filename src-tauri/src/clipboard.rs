@@ -24,6 +24,9 @@ pub trait ClipboardAccess: Send + Sync {
     fn clear(&self) -> Result<(), String>;
 }
 
+/// Start of arboard's `Error::ContentNotAvailable` message.
+const EMPTY_CLIPBOARD_MESSAGE: &str = "clipboard contents were not available";
+
 /// The system clipboard through `tauri-plugin-clipboard-manager`.
 pub struct PluginClipboard<R: Runtime>(pub tauri::AppHandle<R>);
 
@@ -38,14 +41,12 @@ impl<R: Runtime> ClipboardAccess for PluginClipboard<R> {
     }
 
     fn read_text(&self) -> Result<Option<SecretString>, String> {
-        // The plugin (2.x, arboard) reports an empty or non-text clipboard as an error, which
-        // for clearing means the same as "not our token".
         match self.0.clipboard().read_text() {
             Ok(text) => Ok(Some(SecretString::from(text))),
-            Err(e) => {
-                tracing::debug!(error = %e, "clipboard holds no text");
-                Ok(None)
-            }
+            // The plugin (2.3, over arboard 3) reports an empty or non-text clipboard only
+            // through arboard's `ContentNotAvailable` message.
+            Err(e) if e.to_string().contains(EMPTY_CLIPBOARD_MESSAGE) => Ok(None),
+            Err(e) => Err(e.to_string()),
         }
     }
 
@@ -162,6 +163,14 @@ impl Core {
                 false
             }
         }
+    }
+
+    /// Returns the number of the newest copy, the one whose timer will act.
+    pub fn latest_copy_generation(&self) -> u64 {
+        *self
+            .copy_generation
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
     fn next_copy_generation(&self) -> u64 {

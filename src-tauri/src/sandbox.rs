@@ -45,11 +45,6 @@ impl RunningSandbox {
     pub fn client(&self) -> &dynatrace_client::DynatraceClient {
         &self.client
     }
-
-    /// The sandbox itself, for tests that inspect what it stored.
-    pub fn sandbox(&self) -> &Sandbox {
-        &self.sandbox
-    }
 }
 
 impl Core {
@@ -90,6 +85,15 @@ impl Core {
         tracing::info!(url = %info.environment_url, "sandbox started");
         *slot = Some(running);
         Ok(info)
+    }
+
+    /// Runs `inspect` on the running sandbox, for tests that inject faults or read its tokens.
+    pub async fn inspect_sandbox<T>(&self, inspect: impl FnOnce(&Sandbox) -> T) -> Option<T> {
+        self.sandbox
+            .lock()
+            .await
+            .as_ref()
+            .map(|running| inspect(&running.sandbox))
     }
 
     /// Stops the sandbox; succeeds when it was not running.

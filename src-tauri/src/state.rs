@@ -25,6 +25,8 @@ pub struct Core {
     pub(crate) clipboard: Arc<dyn ClipboardAccess>,
     pub(crate) on_clipboard_cleared: ClipboardClearedHook,
     pub(crate) client_config: dynatrace_client::ClientConfig,
+    /// Client for real environments, made on first use; it caches bearers between calls.
+    pub(crate) client: std::sync::OnceLock<dynatrace_client::DynatraceClient>,
     /// Serialises read-modify-write cycles on the settings file.
     pub(crate) store_lock: tokio::sync::Mutex<()>,
     pub(crate) sandbox: tokio::sync::Mutex<Option<RunningSandbox>>,
@@ -52,6 +54,7 @@ impl Core {
             clipboard,
             on_clipboard_cleared,
             client_config,
+            client: std::sync::OnceLock::new(),
             store_lock: tokio::sync::Mutex::new(()),
             sandbox: tokio::sync::Mutex::new(None),
             held_token: Mutex::new(None),
@@ -88,6 +91,15 @@ impl Core {
             "settings saved"
         );
         Ok(settings)
+    }
+
+    /// Returns the client for real environments, making it on first use.
+    pub(crate) fn client(&self) -> Result<&dynatrace_client::DynatraceClient, AppError> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let client = dynatrace_client::DynatraceClient::new(self.client_config.clone())?;
+        Ok(self.client.get_or_init(|| client))
     }
 
     pub(crate) fn lock_held_token(&self) -> MutexGuard<'_, Option<HeldToken>> {

@@ -161,7 +161,7 @@ impl Core {
     /// Requests a bearer (OAuth) and lists one page of tokens to prove read access.
     pub async fn test_connection(&self, profile_id: &str) -> Result<ConnectionReport, AppError> {
         let profile = self.profile(profile_id)?;
-        let api = self.token_api(&profile).await?;
+        let (api, _) = self.token_api(&profile).await?;
 
         let report = api.check_connection().await?;
         tracing::info!(
@@ -181,7 +181,7 @@ impl Core {
     ) -> Result<CreatedToken, AppError> {
         let create = token_request(&request, jiff::Timestamp::now())?;
         let profile = self.profile(profile_id)?;
-        let api = self.token_api(&profile).await?;
+        let (api, environment_url) = self.token_api(&profile).await?;
 
         let created = api.create(&create).await?;
         tracing::info!(profile_id, token_id = %created.id, "token created");
@@ -192,7 +192,7 @@ impl Core {
             name: create.name.clone(),
             scopes: create.scopes.clone(),
             expiration_date: created.expiration_date.map(|at| at.to_string()),
-            environment_url: profile.environment_url.clone(),
+            environment_url,
         };
         *self.lock_held_token() = Some(HeldToken {
             id: created.id,
@@ -212,7 +212,7 @@ impl Core {
     /// Deletes a token, for example one whose create response was lost.
     pub async fn revoke_token(&self, profile_id: &str, token_id: &str) -> Result<(), AppError> {
         let profile = self.profile(profile_id)?;
-        let api = self.token_api(&profile).await?;
+        let (api, _) = self.token_api(&profile).await?;
 
         api.delete(token_id).await?;
         tracing::info!(profile_id, token_id, "token revoked");
@@ -224,11 +224,12 @@ impl Core {
         Ok(())
     }
 
-    /// Builds the token API for a profile from its stored fields and keychain secret.
+    /// Builds the token API for a profile from its stored fields and keychain secret, and
+    /// returns it with the normalised address of the environment it talks to.
     ///
     /// Sandbox profiles always use the running sandbox (started on demand), because its port
     /// changes from run to run.
-    async fn token_api(&self, profile: &Profile) -> Result<TokenApi, AppError> {
+    async fn token_api(&self, profile: &Profile) -> Result<(TokenApi, String), AppError> {
         let secret = self.profile_secret(profile).await?;
         let credentials = credentials(profile, secret)?;
 
@@ -239,12 +240,16 @@ impl Core {
                 .as_ref()
                 .ok_or_else(|| AppError::internal("sandbox stopped"))?;
             let environment = EnvironmentUrl::parse(running.base_url().as_str())?;
-            return Ok(running.client().token_api(environment, credentials));
+            let display = environment.display();
+            return Ok((
+                running.client().token_api(environment, credentials),
+                display,
+            ));
         }
 
         let environment = EnvironmentUrl::parse(&profile.environment_url)?;
-        let client = dynatrace_client::DynatraceClient::new(self.client_config.clone())?;
-        Ok(client.token_api(environment, credentials))
+        let display = environment.display();
+        Ok((self.client()?.token_api(environment, credentials), display))
     }
 }
 

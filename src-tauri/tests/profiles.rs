@@ -1,0 +1,275 @@
+//! Profiles: non-secret fields in the settings file, the secret in the real keychain.
+
+mod support;
+
+use secrecy::{ExposeSecret, SecretString};
+use support::{Harness, contains_bytes};
+use token_wizard_lib::error::ErrorCode;
+use token_wizard_lib::profiles::{AuthMethod, ProfileInput};
+use token_wizard_lib::store::Settings;
+use token_wizard_lib::validation::EnvironmentKind;
+
+const ACCOUNT_UUID: &str = "7f3c1c2e-5a4b-4c3d-9e8f-0a1b2c3d4e5f";
+const CLIENT_ID: &str = "dt0s02.ABCD1234";
+const SECRET_PART: &str = "QWERTYUIOPASDFGHJKLZXCVBNM0123456789QWERTYUIOPASDFGHJKLZXCVBNM01";
+
+fn client_secret() -> String {
+    format!("{CLIENT_ID}.{SECRET_PART}")
+}
+
+fn oauth_input() -> ProfileInput {
+    ProfileInput {
+        id: None,
+        name: "Production".into(),
+        auth_method: AuthMethod::OAuth,
+        environment_url: "https://abc12345.apps.dynatrace.com".into(),
+        account_uuid: Some(ACCOUNT_UUID.into()),
+        client_id: Some(CLIENT_ID.into()),
+        secret: Some(SecretString::from(client_secret())),
+        sandbox: false,
+    }
+}
+
+#[tokio::test]
+async fn saved_profile_round_trips_without_secret_on_disk() {
+    let harness = Harness::new();
+
+    let saved = harness
+        .core
+        .save_profile(oauth_input())
+        .await
+        .expect("profile saves");
+
+    assert!(saved.secret_stored);
+    assert_eq!(saved.client_id.as_deref(), Some(CLIENT_ID));
+    assert_eq!(harness.core.profiles(), vec![saved.clone()]);
+    let state = harness.core.app_state().await;
+    assert_eq!(state.last_profile_id.as_deref(), Some(saved.id.as_str()));
+
+    let bytes = harness.store_bytes();
+    assert!(
+        contains_bytes(&bytes, CLIENT_ID),
+        "the store holds the profile"
+    );
+    assert!(
+        !contains_bytes(&bytes, SECRET_PART),
+        "the secret part reached the settings file"
+    );
+    assert!(
+        !contains_bytes(&bytes, &client_secret()),
+        "the secret reached the settings file"
+    );
+
+    let in_keychain = harness
+        .keychain
+        .load(&saved.id)
+        .await
+        .unwrap()
+        .expect("secret stored");
+    assert_eq!(in_keychain.expose_secret(), client_secret());
+    harness.core.delete_profile(&saved.id).await.unwrap();
+}
+
+#[tokio::test]
+async fn edit_without_secret_keeps_stored_secret() {
+    let harness = Harness::new();
+    let saved = harness.core.save_profile(oauth_input()).await.unwrap();
+
+    let mut edit = oauth_input();
+    edit.id = Some(saved.id.clone());
+    edit.name = "Renamed".into();
+    edit.secret = None;
+    let edited = harness.core.save_profile(edit).await.expect("edit saves");
+
+    assert_eq!(edited.name, "Renamed");
+    assert!(edited.secret_stored);
+    assert_eq!(harness.core.profiles().len(), 1);
+    let in_keychain = harness
+        .keychain
+        .load(&saved.id)
+        .await
+        .unwrap()
+        .expect("secret kept");
+    assert_eq!(in_keychain.expose_secret(), client_secret());
+    harness.core.delete_profile(&saved.id).await.unwrap();
+}
+
+#[tokio::test]
+async fn new_profile_without_secret_is_rejected() {
+    let harness = Harness::new();
+    let mut input = oauth_input();
+    input.secret = None;
+
+    let error = harness.core.save_profile(input).await.unwrap_err();
+
+    assert_eq!(error.code, ErrorCode::InvalidInput);
+    let fields: Vec<&str> = error
+        .field_errors
+        .iter()
+        .map(|e| e.field.as_str())
+        .collect();
+    assert_eq!(fields, ["secret"]);
+    assert!(harness.core.profiles().is_empty());
+}
+
+#[tokio::test]
+async fn invalid_fields_are_all_reported() {
+    let harness = Harness::new();
+    let mut input = oauth_input();
+    input.name = " ".into();
+    input.environment_url = "not a url at all".into();
+    input.account_uuid = Some("12345".into());
+    input.client_id = Some(client_secret());
+
+    let report = harness.core.validate_profile(&input);
+
+    let fields: Vec<&str> = report
+        .field_errors
+        .iter()
+        .map(|e| e.field.as_str())
+        .collect();
+    assert!(fields.contains(&"name"), "{fields:?}");
+    assert!(fields.contains(&"environmentUrl"), "{fields:?}");
+    assert!(fields.contains(&"accountUuid"), "{fields:?}");
+    assert!(fields.contains(&"clientId"), "{fields:?}");
+    assert_eq!(report.environment, None);
+}
+
+#[tokio::test]
+async fn secret_pasted_as_client_id_is_named() {
+    let harness = Harness::new();
+    let mut input = oauth_input();
+    input.client_id = Some(client_secret());
+
+    let report = harness.core.validate_profile(&input);
+
+    let client_id_error = report
+        .field_errors
+        .iter()
+        .find(|e| e.field == "clientId")
+        .unwrap();
+    assert!(
+        client_id_error.message.contains("client secret"),
+        "{}",
+        client_id_error.message
+    );
+}
+
+#[tokio::test]
+async fn validation_previews_saas_environment() {
+    let harness = Harness::new();
+
+    let report = harness.core.validate_profile(&oauth_input());
+
+    assert_eq!(report.field_errors, []);
+    let environment = report.environment.expect("environment parses");
+    assert_eq!(environment.kind, EnvironmentKind::Saas);
+    assert_eq!(environment.environment_id.as_deref(), Some("abc12345"));
+    assert!(
+        environment
+            .api_base
+            .starts_with("https://abc12345.apps.dynatrace.com/")
+    );
+    assert!(
+        environment.api_base.ends_with("/v2/"),
+        "{}",
+        environment.api_base
+    );
+}
+
+#[tokio::test]
+async fn delete_removes_profile_and_secret() {
+    let harness = Harness::new();
+    let saved = harness.core.save_profile(oauth_input()).await.unwrap();
+
+    harness
+        .core
+        .delete_profile(&saved.id)
+        .await
+        .expect("delete succeeds");
+
+    assert!(harness.core.profiles().is_empty());
+    assert!(harness.keychain.load(&saved.id).await.unwrap().is_none());
+    assert_eq!(harness.core.app_state().await.last_profile_id, None);
+    assert_eq!(
+        harness.core.delete_profile(&saved.id).await,
+        Ok(()),
+        "delete is idempotent"
+    );
+}
+
+#[tokio::test]
+async fn unknown_profile_id_is_not_found() {
+    let harness = Harness::new();
+    let mut input = oauth_input();
+    input.id = Some("no-such-profile".into());
+
+    let error = harness.core.save_profile(input).await.unwrap_err();
+
+    assert_eq!(error.code, ErrorCode::ProfileNotFound);
+}
+
+#[tokio::test]
+async fn switching_auth_method_needs_new_secret() {
+    let harness = Harness::new();
+    let saved = harness.core.save_profile(oauth_input()).await.unwrap();
+    let mut edit = oauth_input();
+    edit.id = Some(saved.id.clone());
+    edit.auth_method = AuthMethod::PlatformToken;
+    edit.secret = None;
+
+    let error = harness.core.save_profile(edit).await.unwrap_err();
+
+    assert_eq!(error.field_errors[0].field, "secret");
+    harness.core.delete_profile(&saved.id).await.unwrap();
+}
+
+#[tokio::test]
+async fn settings_round_trip() {
+    let harness = Harness::new();
+    assert_eq!(
+        harness.core.settings(),
+        Settings {
+            clipboard_clear_seconds: 60
+        }
+    );
+
+    let saved = harness
+        .core
+        .update_settings(Settings {
+            clipboard_clear_seconds: 0,
+        })
+        .await
+        .unwrap();
+
+    assert_eq!(saved.clipboard_clear_seconds, 0);
+    assert_eq!(harness.core.app_state().await.settings, saved);
+}
+
+#[tokio::test]
+async fn too_long_clipboard_delay_is_rejected() {
+    let harness = Harness::new();
+
+    let error = harness
+        .core
+        .update_settings(Settings {
+            clipboard_clear_seconds: 86_400,
+        })
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.code, ErrorCode::InvalidInput);
+    assert_eq!(error.field_errors[0].field, "clipboardClearSeconds");
+}
+
+#[tokio::test]
+async fn app_state_reports_real_keychain() {
+    let harness = Harness::new();
+
+    let state = harness.core.app_state().await;
+
+    assert!(state.keychain.available, "{:?}", state.keychain.problem);
+    assert_eq!(state.keychain.backend, "Secret Service store");
+    assert_eq!(state.version, env!("CARGO_PKG_VERSION"));
+    assert!(state.sandbox.is_none());
+}
