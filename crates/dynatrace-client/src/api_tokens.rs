@@ -321,7 +321,14 @@ impl TokenApi {
             Err(error) => return Err(error),
         };
 
-        let created: CreatedBody = parse_json(&response, &self.host_hint())?;
+        let created: CreatedBody = match parse_json(&response, &self.host_hint()) {
+            Ok(created) => created,
+            // A 2xx means the token exists; only its secret may be lost in the broken body.
+            Err(error) if error.code == ErrorCode::MalformedResponse => {
+                return Err(self.recover_create(&base, request, started, error).await);
+            }
+            Err(error) => return Err(error),
+        };
         let id = created.id.filter(|id| !id.trim().is_empty());
         let token = created
             .token

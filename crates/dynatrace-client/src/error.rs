@@ -203,14 +203,18 @@ impl Error {
         }
     }
 
-    /// Whether a failed create may still have been applied by the server.
+    /// Whether a failed create may still have been applied by the server: the request may
+    /// have arrived and the answer was lost, was a 5xx, or arrived cut off or unreadable.
     pub(crate) fn is_ambiguous_for_create(&self) -> bool {
         if !self.maybe_sent {
             return false;
         }
         matches!(
             self.code,
-            ErrorCode::Timeout | ErrorCode::Connect | ErrorCode::ServerError
+            ErrorCode::Timeout
+                | ErrorCode::Connect
+                | ErrorCode::ServerError
+                | ErrorCode::MalformedResponse
         )
     }
 }

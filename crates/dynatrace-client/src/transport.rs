@@ -89,9 +89,16 @@ impl ClientInner {
         let path = request.url.path().to_string();
         let started = Instant::now();
 
-        let mut builder = self
-            .http
-            .request(request.method.clone(), request.url.clone());
+        let loopback = request
+            .url
+            .host()
+            .is_some_and(|host| is_loopback_host(&host));
+        let client = if loopback {
+            &self.http_direct
+        } else {
+            &self.http
+        };
+        let mut builder = client.request(request.method.clone(), request.url.clone());
         match &request.authorization {
             Authorization::None => {}
             Authorization::Bearer(secret) => {
@@ -136,8 +143,23 @@ impl ClientInner {
         let body = match response.bytes().await {
             Ok(bytes) => Zeroizing::new(bytes.to_vec()),
             Err(error) => {
-                let mut mapped =
-                    map_reqwest_error(&error, &request.url, self.config.request_timeout);
+                let mut mapped = if error.is_timeout() {
+                    map_reqwest_error(&error, &request.url, self.config.request_timeout)
+                } else {
+                    // The headers arrived, so the server handled the request; only the body
+                    // ended early (a `Content-Length` longer than what came, or a reset).
+                    Error::new(
+                        ErrorCode::MalformedResponse,
+                        format!(
+                            "The response from {host} (HTTP {}) was cut off before its end. A \
+                             proxy or network problem may have interrupted it; try again.",
+                            status.as_u16()
+                        ),
+                    )
+                    .with_host(host.clone())
+                    .with_status(status.as_u16())
+                    .with_detail(error_chain(&error))
+                };
                 mapped.maybe_sent = true;
                 tracing::warn!(
                     method = %request.method,
