@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use jiff::Timestamp;
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::auth::{self, Access, PathFamily, Principal};
@@ -28,6 +29,13 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/apiTokens", get(list).post(create))
         .route("/apiTokens/lookup", post(lookup))
         .route("/apiTokens/{id}", get(get_token).put(update).delete(delete))
+}
+
+/// The `{id}` path parameter. A struct, not a plain `String`, because Managed paths carry
+/// `{environment_id}` too, and named fields let the extractor ignore it.
+#[derive(Deserialize)]
+struct TokenPath {
+    id: String,
 }
 
 type Caller = (
@@ -108,7 +116,7 @@ async fn get_token(
     family: Extension<PathFamily>,
     peer: ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Path(TokenPath { id }): Path<TokenPath>,
 ) -> Result<Response, ApiError> {
     let caller = (state, family, peer);
     authenticated(&caller, &headers, Access::Read)?;
@@ -124,7 +132,7 @@ async fn update(
     family: Extension<PathFamily>,
     peer: ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Path(TokenPath { id }): Path<TokenPath>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let caller = (state, family, peer);
@@ -164,7 +172,7 @@ async fn delete(
     family: Extension<PathFamily>,
     peer: ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Path(id_or_token): Path<String>,
+    Path(TokenPath { id: id_or_token }): Path<TokenPath>,
 ) -> Result<Response, ApiError> {
     let caller = (state, family, peer);
     let principal = authenticated(&caller, &headers, Access::Write)?;

@@ -423,3 +423,50 @@ async fn classic_responses_name_server_or_cluster() {
     assert_eq!(response_source(&live), "Server");
     assert_eq!(response_source(&cluster), "Cluster");
 }
+
+#[tokio::test]
+async fn managed_path_gets_updates_and_deletes() {
+    let sandbox = start().await;
+    let authorization = api_token_header(seed::API_TOKEN);
+    let tokens = format!("e/{}/api/v2/apiTokens", seed::ENVIRONMENT_ID);
+    let created: Value = http()
+        .post(url(&sandbox, &tokens))
+        .header("Authorization", &authorization)
+        .json(&create_body("managed"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token_url = url(
+        &sandbox,
+        &format!("{tokens}/{}", created["id"].as_str().unwrap()),
+    );
+
+    let fetched = http()
+        .get(token_url.clone())
+        .header("Authorization", &authorization)
+        .send()
+        .await
+        .unwrap();
+    let updated = http()
+        .put(token_url.clone())
+        .header("Authorization", &authorization)
+        .json(&serde_json::json!({ "name": "managed renamed" }))
+        .send()
+        .await
+        .unwrap();
+    let deleted = http()
+        .delete(token_url)
+        .header("Authorization", &authorization)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(fetched.status(), StatusCode::OK);
+    assert_eq!(fetched.json::<Value>().await.unwrap()["name"], "managed");
+    assert_eq!(updated.status(), StatusCode::NO_CONTENT);
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(sandbox.token_names(), ["sandbox seed token"]);
+}
