@@ -510,4 +510,101 @@ mod tests {
         assert_eq!(error.status, Some(503));
         assert!(error.is_transient());
     }
+
+    mod properties {
+        use super::*;
+        use crate::credentials::OAuthClient;
+        use crate::redact::contains_secret_pattern;
+        use crate::sso::sso_error;
+        use proptest::prelude::*;
+
+        fn oauth_client() -> OAuthClient {
+            OAuthClient {
+                client_id: "dt0s02.ABCD1234".into(),
+                client_secret: secrecy::SecretString::from("dt0s02.ABCD1234.SECRET"),
+                account_uuid: uuid::Uuid::nil(),
+            }
+        }
+
+        /// Every text field of an error, as the UI and logs would show it.
+        fn rendered(error: &Error) -> String {
+            format!(
+                "{error:?} {error} {}",
+                serde_json::to_string(error).unwrap()
+            )
+        }
+
+        /// A secret in one of the formats the scrubber knows.
+        fn secret() -> impl Strategy<Value = (String, String)> {
+            let prefix = prop_oneof![
+                Just("dt0c01"),
+                Just("dt0s02"),
+                Just("dt0s16"),
+                Just("dt0a99")
+            ];
+            (prefix, "[A-Z0-9]{8,24}", "[A-Z0-9]{16,64}").prop_map(|(prefix, public, secret)| {
+                (format!("{prefix}.{public}.{secret}"), secret)
+            })
+        }
+
+        fn error_body(secret: String) -> impl Strategy<Value = String> {
+            let text = "[ -~]{0,20}";
+            (text, text, 0usize..6).prop_map(move |(before, after, shape)| {
+                let inner = format!("{before}{secret}{after}");
+                let inner = serde_json::to_string(&inner).unwrap();
+                match shape {
+                    0 => format!(r#"{{"error":{{"code":400,"message":{inner}}}}}"#),
+                    1 => format!(
+                        r#"{{"error":{{"code":400,"message":"x","constraintViolations":[{{"path":{inner},"message":{inner}}}]}}}}"#
+                    ),
+                    2 => format!(
+                        r#"{{"error":{{"code":403,"message":"Use one of: {}","details":{{"missingScopes":[{inner}]}}}}}}"#,
+                        &inner[1..inner.len() - 1]
+                    ),
+                    3 => format!(r#"{{"error":"invalid_request","error_description":{inner}}}"#),
+                    4 => format!(r#"{{"errorCode":400,"message":{inner},"issueId":"x"}}"#),
+                    _ => format!(r#"{{"code":429,"message":{inner}}}"#),
+                }
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn arbitrary_bytes_never_panic(
+                body in prop::collection::vec(any::<u8>(), 0..512),
+                status in prop::sample::select(vec![200u16, 201, 302, 400, 401, 403, 404, 429, 500, 503]),
+                json in any::<bool>(),
+            ) {
+                let content_type = if json { "application/json" } else { "text/html" };
+                let mut incoming = response(status, &[("content-type", content_type)], "");
+                incoming.body = Zeroizing::new(body);
+                let _ = parse_error_body(&incoming.body);
+                let error = api_error(&incoming, AuthKind::OAuth, "hint");
+                prop_assert!(!contains_secret_pattern(&rendered(&error)));
+                let error = sso_error(&incoming, &oauth_client(), &["a:b"]);
+                prop_assert!(!contains_secret_pattern(&rendered(&error)));
+                let _ = parse_json::<Value>(&incoming, "hint");
+            }
+
+            #[test]
+            fn echoed_secrets_never_reach_errors(
+                (body, secret_part) in secret().prop_flat_map(|(secret, part)| {
+                    (error_body(secret), Just(part))
+                }),
+                status in prop::sample::select(vec![400u16, 401, 403, 404, 429, 500]),
+            ) {
+                let incoming = response(status, &[JSON], &body);
+                for error in [
+                    api_error(&incoming, AuthKind::ApiToken, "hint"),
+                    sso_error(&incoming, &oauth_client(), &["a:b"]),
+                ] {
+                    let text = rendered(&error);
+                    prop_assert!(!text.contains(&secret_part), "{}", text);
+                    prop_assert!(!contains_secret_pattern(&text), "{}", text);
+                }
+            }
+        }
+    }
 }
