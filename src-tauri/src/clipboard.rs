@@ -1,7 +1,7 @@
 //! Copying the created token to the system clipboard, and clearing it again.
 //!
 //! After a copy the backend waits `clipboardClearSeconds`, reads the clipboard, and clears it
-//! only if it still holds the token, so text the user copied since is left alone. Only the
+//! only if it still contains the token, so text the user copied since is left alone. Only the
 //! newest copy's timer acts; it also drops the token from memory.
 
 use std::sync::Arc;
@@ -19,7 +19,7 @@ use crate::state::Core;
 /// System clipboard access, so the clearing logic runs without a window in tests.
 pub trait ClipboardAccess: Send + Sync {
     fn write_text(&self, text: &str) -> Result<(), String>;
-    /// Returns the clipboard text, or `None` when it holds no text.
+    /// Returns the clipboard text, or `None` when it contains no text.
     fn read_text(&self) -> Result<Option<SecretString>, String>;
     fn clear(&self) -> Result<(), String>;
 }
@@ -125,7 +125,7 @@ impl Core {
         }
     }
 
-    /// Timer end of copy `generation`: clears the clipboard if it still holds `secret`, and
+    /// Timer end of copy `generation`: clears the clipboard if it still contains `secret`, and
     /// drops the held token. Returns whether it cleared the clipboard.
     pub fn clear_after_copy(&self, generation: u64, token_id: &str, secret: &SecretString) -> bool {
         if !self.is_latest_copy(generation) {

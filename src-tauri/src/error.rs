@@ -71,7 +71,7 @@ impl FieldMessage {
     }
 }
 
-/// Error returned by every command. Never holds a secret.
+/// Error returned by every command. Never contains a secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, thiserror::Error)]
 #[serde(rename_all = "camelCase")]
 #[error("{message}")]

@@ -9,7 +9,7 @@ use crate::state::Core;
 use crate::store;
 use crate::validation;
 
-/// How a profile authenticates.
+/// Sign-in method of a profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub enum AuthMethod {
     /// An OAuth client of a service user (client ID, secret, account UUID).
@@ -54,7 +54,7 @@ pub struct Profile {
     pub environment_url: String,
     pub account_uuid: Option<String>,
     pub client_id: Option<String>,
-    /// Whether the keychain holds this profile's secret; the secret itself never leaves Rust.
+    /// Whether the keychain contains this profile's secret; the secret itself never leaves Rust.
     pub secret_stored: bool,
     /// Made in sandbox mode: always talks to the built-in sandbox.
     pub sandbox: bool,
@@ -62,7 +62,7 @@ pub struct Profile {
     pub last_preset_id: Option<String>,
 }
 
-/// What the profile form sends to validate or save.
+/// Contents of the profile form, sent to validate or save.
 #[derive(Clone, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileInput {
@@ -231,7 +231,7 @@ impl Core {
         }
         Err(AppError::new(
             ErrorCode::SecretNotStored,
-            "The keychain holds no secret for this profile. Edit the profile, enter the secret \
+            "The keychain contains no secret for this profile. Edit the profile, enter the secret \
              again and save it.",
         ))
     }

@@ -7,7 +7,7 @@ use specta::Type;
 use crate::error::{AppError, ErrorCode};
 use crate::state::Core;
 
-/// Where the sandbox listens and the demo credentials to fill the form with.
+/// Address of the running sandbox and the demo credentials to fill the form with.
 ///
 /// These are the sandbox seed's public, made-up values; they grant nothing outside it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]

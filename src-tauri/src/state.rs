@@ -1,6 +1,6 @@
 //! State shared by all commands, and the snapshot the window loads at start.
 //!
-//! `Core` holds no Tauri types: the store, the clipboard and the event sink come in as trait
+//! `Core` contains no Tauri types: the store, the clipboard and the event sink come in as trait
 //! objects, so tests drive the same logic without a window.
 
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -17,7 +17,7 @@ pub(crate) const PROFILES_KEY: &str = "profiles";
 pub(crate) const LAST_PROFILE_KEY: &str = "lastProfileId";
 pub(crate) const SETTINGS_KEY: &str = "settings";
 
-/// Longest clipboard clearing delay a user can set, in seconds (one hour).
+/// Maximum clipboard clearing delay a user can set, in seconds (one hour).
 pub const MAX_CLIPBOARD_CLEAR_SECONDS: u32 = 3600;
 
 /// Key-value access to the settings file, so the command logic does not depend on a runtime.
@@ -46,7 +46,7 @@ impl<R: Runtime> SettingsStore for tauri_plugin_store::Store<R> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
-    /// Seconds after a copy until the clipboard is cleared if it still holds the token;
+    /// Seconds after a copy until the clipboard is cleared if it still contains the token;
     /// 0 never clears.
     pub clipboard_clear_seconds: u32,
 }

@@ -13,10 +13,10 @@ use crate::error::{AppError, FieldMessage};
 use crate::profiles::{AuthMethod, Profile};
 use crate::state::Core;
 
-/// Longest relative expiry a user can pick, in days (ten years).
+/// Maximum relative expiry a user can pick, in days (ten years).
 pub const MAX_EXPIRY_DAYS: u32 = 3650;
 
-/// What a connection check found out.
+/// Outcome of a connection check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionReport {

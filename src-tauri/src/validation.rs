@@ -39,7 +39,7 @@ impl From<&dynatrace_client::EnvironmentKind> for EnvironmentKind {
     }
 }
 
-/// How the app reads the environment address.
+/// Parsed form of the environment address, shown under the field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct EnvironmentPreview {
@@ -49,7 +49,7 @@ pub struct EnvironmentPreview {
     pub kind: EnvironmentKind,
     /// Base URL of the token API for the chosen sign-in method.
     pub api_base: String,
-    /// What normalisation changed, for example a removed UI path.
+    /// Changes made by normalisation, for example a removed UI path.
     pub notes: Vec<String>,
 }
 

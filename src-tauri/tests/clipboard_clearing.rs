@@ -1,4 +1,4 @@
-//! Clearing the clipboard after a copy: only while it still holds the token, only for the
+//! Clearing the clipboard after a copy: only while it still contains the token, only for the
 //! newest copy.
 
 mod support;
@@ -118,7 +118,7 @@ async fn older_copy_timer_does_nothing() {
     );
     assert!(
         harness.core.copy_token().await.is_ok(),
-        "the newest copy still holds the token"
+        "the newest copy still keeps the token"
     );
     harness.core.stop_sandbox().await;
 }

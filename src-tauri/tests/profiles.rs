@@ -49,7 +49,7 @@ async fn saved_profile_round_trips_without_secret_on_disk() {
     let bytes = harness.store_bytes();
     assert!(
         contains_bytes(&bytes, CLIENT_ID),
-        "the store holds the profile"
+        "the store contains the profile"
     );
     assert!(
         !contains_bytes(&bytes, SECRET_PART),

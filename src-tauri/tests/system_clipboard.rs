@@ -52,7 +52,7 @@ fn ensure_display() -> Option<Xvfb> {
     Some(Xvfb(child))
 }
 
-/// Returns the clipboard text as another X client sees it, or `None` when it holds no text.
+/// Returns the clipboard text as another X client sees it, or `None` when it contains no text.
 fn xclip_text() -> Option<String> {
     let output = Command::new("xclip")
         .args(["-o", "-selection", "clipboard"])

@@ -1,6 +1,7 @@
 //! Tauri command handlers: each one calls `Core` and logs failures (code and message only).
 //!
-//! Arguments are never logged, because profile inputs carry secrets.
+//! Spans name the command and its IDs only: arguments that can carry secrets (profile inputs,
+//! token requests) are skipped.
 
 mod profiles;
 mod tokens;
@@ -35,6 +36,7 @@ pub async fn get_app_state(core: State<'_, Arc<Core>>) -> Result<AppState, AppEr
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(core))]
 pub async fn start_sandbox(core: State<'_, Arc<Core>>) -> Result<SandboxInfo, AppError> {
     logged("start_sandbox", core.start_sandbox().await)
 }
@@ -48,6 +50,7 @@ pub async fn stop_sandbox(core: State<'_, Arc<Core>>) -> Result<(), AppError> {
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(core, settings))]
 pub async fn update_settings(
     core: State<'_, Arc<Core>>,
     settings: Settings,
@@ -57,6 +60,7 @@ pub async fn update_settings(
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(app))]
 pub async fn open_external(app: AppHandle, url: String) -> Result<(), AppError> {
     let result = external::allowed_url(&url).and_then(|url| {
         app.opener()

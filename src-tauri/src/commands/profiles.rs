@@ -21,6 +21,7 @@ pub async fn validate_profile(
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(core, input), fields(profile_id = ?input.id))]
 pub async fn save_profile(
     core: State<'_, Arc<Core>>,
     input: ProfileInput,
@@ -30,6 +31,7 @@ pub async fn save_profile(
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(core), fields(profile_id = %id))]
 pub async fn delete_profile(core: State<'_, Arc<Core>>, id: String) -> Result<(), AppError> {
     logged("delete_profile", core.delete_profile(&id).await)
 }

@@ -12,6 +12,7 @@ use crate::tokens::{self, ConnectionReport, CreatedToken, Preset, ScopeInfo, Tok
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(core), fields(profile_id = %profile_id))]
 pub async fn test_connection(
     core: State<'_, Arc<Core>>,
     profile_id: String,
@@ -33,6 +34,7 @@ pub fn list_presets() -> Result<Vec<Preset>, AppError> {
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(core, request), fields(profile_id = %profile_id))]
 pub async fn create_token(
     core: State<'_, Arc<Core>>,
     profile_id: String,
@@ -46,6 +48,7 @@ pub async fn create_token(
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(core))]
 pub async fn copy_token(core: State<'_, Arc<Core>>) -> Result<ClipboardReceipt, AppError> {
     logged("copy_token", core.copy_token().await)
 }
@@ -59,6 +62,7 @@ pub fn forget_token(core: State<'_, Arc<Core>>) -> Result<(), AppError> {
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(core), fields(profile_id = %profile_id, token_id = %token_id))]
 pub async fn revoke_token(
     core: State<'_, Arc<Core>>,
     profile_id: String,

@@ -29,7 +29,7 @@ export const events = {
 };
 
 /* Types */
-/**  Error returned by every command. Never holds a secret. */
+/**  Error returned by every command. Never contains a secret. */
 export type AppError = {
 	code: ErrorCode,
 	/**  Cause and fix in one or two sentences. */
@@ -54,7 +54,7 @@ export type AppState = {
 	version: string,
 };
 
-/**  How a profile authenticates. */
+/**  Sign-in method of a profile. */
 export type AuthMethod = 
 /**  An OAuth client of a service user (client ID, secret, account UUID). */
 "oauth" | 
@@ -72,7 +72,7 @@ export type ClipboardReceipt = {
 	clearsInSeconds: number | null,
 };
 
-/**  What a connection check found out. */
+/**  Outcome of a connection check. */
 export type ConnectionReport = {
 	authMethod: AuthMethod,
 	/**  `environment-api` or `legacy` for OAuth; `None` for token sign-in. */
@@ -104,7 +104,7 @@ export type EnvironmentKind = "saas" | "saasSprint" | "saasDev" | "managed" |
 /**  A server on the loopback interface: the built-in sandbox. */
 "sandbox";
 
-/**  How the app reads the environment address. */
+/**  Parsed form of the environment address, shown under the field. */
 export type EnvironmentPreview = {
 	/**  Normalised address, as it will be saved. */
 	display: string,
@@ -112,7 +112,7 @@ export type EnvironmentPreview = {
 	kind: EnvironmentKind,
 	/**  Base URL of the token API for the chosen sign-in method. */
 	apiBase: string,
-	/**  What normalisation changed, for example a removed UI path. */
+	/**  Changes made by normalisation, for example a removed UI path. */
 	notes: string[],
 };
 
@@ -175,7 +175,7 @@ export type Profile = {
 	environmentUrl: string,
 	accountUuid: string | null,
 	clientId: string | null,
-	/**  Whether the keychain holds this profile's secret; the secret itself never leaves Rust. */
+	/**  Whether the keychain contains this profile's secret; the secret itself never leaves Rust. */
 	secretStored: boolean,
 	/**  Made in sandbox mode: always talks to the built-in sandbox. */
 	sandbox: boolean,
@@ -183,7 +183,7 @@ export type Profile = {
 	lastPresetId: string | null,
 };
 
-/**  What the profile form sends to validate or save. */
+/**  Contents of the profile form, sent to validate or save. */
 export type ProfileInput = {
 	/**  `None` for a new profile. */
 	id: string | null,
@@ -198,7 +198,7 @@ export type ProfileInput = {
 };
 
 /**
- *  Where the sandbox listens and the demo credentials to fill the form with.
+ *  Address of the running sandbox and the demo credentials to fill the form with.
  * 
  *  These are the sandbox seed's public, made-up values; they grant nothing outside it.
  */
@@ -220,7 +220,7 @@ export type ScopeInfo = {
 /**  User settings. */
 export type Settings = {
 	/**
-	 *  Seconds after a copy until the clipboard is cleared if it still holds the token;
+	 *  Seconds after a copy until the clipboard is cleared if it still contains the token;
 	 *  0 never clears.
 	 */
 	clipboardClearSeconds: number,
