@@ -21,6 +21,6 @@ headless_start
 
 out="$repo_root/docs/screenshots"
 node tests/e2e/screenshots.js --theme light --out "$out"
-# WebKitGTK 2.50 answers prefers-color-scheme from the GTK theme variant; screenshots.js checks
+# WebKitGTK 2.50 derives prefers-color-scheme from the GTK theme variant; screenshots.js checks
 # that the page really reports dark before it captures anything.
 GTK_THEME=Adwaita:dark node tests/e2e/screenshots.js --theme dark --out "$out"

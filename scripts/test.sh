@@ -70,7 +70,9 @@ expect_in_cargo_output() {
 run_suite "front end: unit tests" npm run test:ui
 run_suite "front end: type check" npm run check:ui
 run_suite "front end: build" npm run build:ui
-run_suite "cargo test --workspace" cargo test --workspace
+# --no-fail-fast runs every test binary even after one fails, so the checks below still see
+# whether the contract and bindings tests ran.
+run_suite "cargo test --workspace" cargo test --workspace --no-fail-fast
 # After cargo test, which leaves its own variant of the binary (tauri with its "test" feature
 # and no embedded UI) at the same path. Both variants stay cached, so this only relinks.
 run_suite "app build (UI embedded)" \

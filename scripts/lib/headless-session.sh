@@ -95,7 +95,7 @@ headless_start() {
   fi
   # gnome-keyring-daemon --start finds a running daemon through GNOME_KEYRING_CONTROL or
   # $XDG_RUNTIME_DIR/keyring, so a desktop's own keyring, or this session's in a test's nested
-  # session, would answer instead. Without both, each daemon keeps its control socket in a
+  # session, would be used instead. Without both, each daemon keeps its control socket in a
   # fresh ~/.cache/keyring-* folder. The desktop's Wayland display must not be used either.
   unset GNOME_KEYRING_CONTROL XDG_RUNTIME_DIR WAYLAND_DISPLAY
   export GDK_BACKEND=x11

@@ -1,5 +1,5 @@
-// The main flow on the real app window: sandbox connection, preset, token creation, copy; then
-// where the secrets ended up (clipboard, keychain) and where they must not be (files).
+// The main flow on the real app window, from the sandbox connection to the copied token. Then the
+// test checks where the secrets went (clipboard, keychain) and that no file of the app has them.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";

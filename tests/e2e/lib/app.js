@@ -16,13 +16,13 @@ import { isReady, openSession } from "./webdriver.js";
 
 export const repoRoot = resolve(import.meta.dirname, "../../..");
 
-/** The app identifier from tauri.conf.json: it names the app's folders and keychain service. */
+/** Returns the app identifier from tauri.conf.json, which names the app's folders and keychain service. */
 export function appIdentifier() {
   const config = JSON.parse(readFileSync(join(repoRoot, "tauri.conf.json"), "utf8"));
   return config.identifier;
 }
 
-/** The app binary: TOKEN_WIZARD_APP, or the debug build in the shared target folder. */
+/** Returns the app binary: TOKEN_WIZARD_APP, or the debug build in the shared target folder. */
 export function appBinary() {
   const binary = process.env.TOKEN_WIZARD_APP ?? join(repoRoot, "target/debug/token-wizard");
   if (!existsSync(binary)) {
@@ -138,8 +138,6 @@ export async function launchApp({ application = appBinary(), extraEnv = {} } = {
     throw new Error(`${error.message}\ntauri-driver output:\n${Buffer.concat(driverLog)}`);
   }
 
-  // Waits for the app and its WebKit processes too, so files are complete and nothing is
-  // left drawing on the display. A process that outlives this gets SIGKILL.
   // A binary built without tauri/custom-protocol loads the Vite dev server instead.
   const url = await session.command("GET", "/url").catch(() => "");
   if (url.startsWith("http://127.0.0.1:5173") || url.startsWith("http://localhost:5173")) {
@@ -151,6 +149,8 @@ export async function launchApp({ application = appBinary(), extraEnv = {} } = {
     );
   }
 
+  // Waits for the app and its WebKit processes too, so files are complete and nothing is
+  // left drawing on the display. A process that outlives this gets SIGKILL.
   const stop = async () => {
     const processes = descendantsOf(driver.pid);
     await session.delete().catch(() => {});
