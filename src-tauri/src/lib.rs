@@ -89,10 +89,19 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
 
+            // A missing log folder must not keep the app from starting.
             let log_dir = app.path().app_log_dir()?;
-            let guard = logging::init(&log_dir)?;
-            app.manage(guard);
-            tracing::info!(version = env!("CARGO_PKG_VERSION"), log_dir = %log_dir.display(), "app started");
+            match logging::init(&log_dir) {
+                Ok(guard) => {
+                    app.manage(guard);
+                }
+                Err(e) => eprintln!("token-wizard: logging to files is off: {e}"),
+            }
+            tracing::info!(
+                version = env!("CARGO_PKG_VERSION"),
+                log_dir = %log_dir.display(),
+                "app started"
+            );
 
             let identifier = app.config().identifier.clone();
             let store = app.store(store::STORE_FILE)?;
@@ -118,8 +127,9 @@ pub fn run() {
         .expect("Tauri app builds from tauri.conf.json")
         .run(|app, event| {
             if let tauri::RunEvent::Exit = event {
-                let core = app.state::<Arc<Core>>().inner().clone();
-                tauri::async_runtime::block_on(core.stop_sandbox());
+                if let Some(core) = app.try_state::<Arc<Core>>() {
+                    tauri::async_runtime::block_on(core.stop_sandbox());
+                }
                 tracing::info!("app stopped");
             }
         });

@@ -148,6 +148,16 @@ fn check_environment(input: &ProfileInput, report: &mut ValidationReport) {
         ));
     }
 
+    // TODO: the profile form has no way to trust a custom host yet, so the client
+    // (`allow_custom_hosts` off) rejects calls to Managed clusters outside dynatrace.com.
+    if kind == EnvironmentKind::Managed {
+        report.warnings.push(FieldMessage::new(
+            "environmentUrl",
+            "Token Wizard sends credentials only to dynatrace.com and dynatracelabs.com hosts, \
+             so it cannot connect to a Managed cluster on another domain yet.",
+        ));
+    }
+
     match parsed.token_api_base(AuthKind::from(input.auth_method)) {
         Ok(api_base) => {
             report.environment = Some(EnvironmentPreview {

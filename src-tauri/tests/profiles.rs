@@ -273,3 +273,23 @@ async fn app_state_reports_real_keychain() {
     assert_eq!(state.version, env!("CARGO_PKG_VERSION"));
     assert!(state.sandbox.is_none());
 }
+
+#[tokio::test]
+async fn managed_environment_gets_host_warning() {
+    let harness = Harness::new();
+    let mut input = oauth_input();
+    input.auth_method = AuthMethod::ApiToken;
+    input.environment_url =
+        "https://dynatrace.example.com/e/8a3f2b1c-1234-4d5e-9f00-112233445566".into();
+
+    let report = harness.core.validate_profile(&input);
+
+    let environment = report.environment.expect("Managed address parses");
+    assert_eq!(environment.kind, EnvironmentKind::Managed);
+    let warning = report.warnings.iter().find(|w| w.field == "environmentUrl");
+    assert!(
+        warning.is_some_and(|w| w.message.contains("Managed")),
+        "{:?}",
+        report.warnings
+    );
+}
