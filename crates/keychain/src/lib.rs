@@ -17,7 +17,10 @@ pub use error::{KeychainError, KeychainErrorCode};
 use secrecy::{ExposeSecret, SecretString};
 
 /// How long one keychain call may take before it fails with [`KeychainErrorCode::TimedOut`].
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+///
+/// A write to a locked keyring waits for the desktop's unlock prompt, so the limit leaves time
+/// to type a password.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Vendor string prefix of keyring-core's in-memory mock store, which must never hold secrets.
 const MOCK_VENDOR_PREFIX: &str = "Mock store";
@@ -176,8 +179,8 @@ impl Keychain {
                 "The keychain call stopped unexpectedly. Try again.",
             )
             .with_detail(join_error.to_string())),
-            // NOTE: the blocking thread keeps waiting for the platform call; it cannot be
-            // cancelled, only abandoned.
+            // NOTE: the blocking thread keeps waiting for the platform call, which cannot be
+            // cancelled. A write that completes after the timeout still lands in the keychain.
             Err(_elapsed) => Err(KeychainError::timed_out(self.timeout.as_secs())),
         }
     }
