@@ -231,3 +231,78 @@ fn push_error(
             .push(FieldMessage::new(field, e.message));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const API_TOKEN: &str = "dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.\
+        ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+    fn token_input(auth_method: AuthMethod, secret: &str) -> ProfileInput {
+        ProfileInput {
+            id: None,
+            name: "Token".into(),
+            auth_method,
+            environment_url: "https://abc12345.live.dynatrace.com".into(),
+            account_uuid: None,
+            client_id: None,
+            secret: Some(SecretString::from(secret.to_string())),
+            sandbox: false,
+        }
+    }
+
+    fn fields(messages: &[FieldMessage]) -> Vec<&str> {
+        messages
+            .iter()
+            .map(|message| message.field.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn api_token_profile_accepts_api_token() {
+        let report = validate_profile(&token_input(AuthMethod::ApiToken, API_TOKEN), None);
+
+        assert_eq!(fields(&report.field_errors), Vec::<&str>::new());
+        assert!(report.environment.is_some());
+    }
+
+    #[test]
+    fn api_token_in_platform_token_profile_is_rejected() {
+        let report = validate_profile(&token_input(AuthMethod::PlatformToken, API_TOKEN), None);
+
+        assert_eq!(fields(&report.field_errors), ["secret"]);
+    }
+
+    #[test]
+    fn blank_secret_is_missing() {
+        let report = validate_profile(&token_input(AuthMethod::ApiToken, "   "), None);
+
+        assert_eq!(fields(&report.field_errors), ["secret"]);
+        assert!(report.field_errors[0].message.contains("API token"));
+    }
+
+    #[test]
+    fn sandbox_flag_on_real_address_warns() {
+        let mut input = token_input(AuthMethod::ApiToken, API_TOKEN);
+        input.sandbox = true;
+
+        let report = validate_profile(&input, None);
+
+        assert_eq!(fields(&report.warnings), ["environmentUrl"]);
+    }
+
+    #[test]
+    fn loopback_address_without_sandbox_flag_warns() {
+        let mut input = token_input(AuthMethod::ApiToken, API_TOKEN);
+        input.environment_url = "http://127.0.0.1:8080".into();
+
+        let report = validate_profile(&input, None);
+
+        assert_eq!(fields(&report.warnings), ["environmentUrl"]);
+        assert_eq!(
+            report.environment.map(|e| e.kind),
+            Some(EnvironmentKind::Sandbox)
+        );
+    }
+}
