@@ -16,7 +16,7 @@ pub enum KeychainErrorCode {
     Failed,
 }
 
-/// A keychain failure with a message that says what to do. Never holds a secret.
+/// A keychain failure with a message that names the fix. Never contains a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct KeychainError {
@@ -123,7 +123,7 @@ pub(crate) fn classify(error: &keyring::Error) -> KeychainError {
         .with_detail(detail),
         keyring::Error::Ambiguous(entries) => KeychainError::new(
             KeychainErrorCode::Failed,
-            "The keychain holds several entries for this profile. Remove the duplicates for \
+            "The keychain contains several entries for this profile. Remove the duplicates for \
              this app in your keyring manager, then save the profile again.",
         )
         .with_detail(format!("{} matching entries", entries.len())),
