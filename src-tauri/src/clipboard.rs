@@ -10,11 +10,11 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use tauri::Runtime;
+use tauri::{AppHandle, Emitter, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use crate::error::{AppError, ErrorCode};
-use crate::state::Core;
+use crate::state::{ClipboardClearedHook, Core};
 
 /// System clipboard access, so the clearing logic runs without a window in tests.
 pub trait ClipboardAccess: Send + Sync {
@@ -72,6 +72,21 @@ pub struct ClipboardReceipt {
 /// Event sent to the window after the backend cleared the clipboard. Carries no payload.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, Type, tauri_specta::Event)]
 pub struct ClipboardCleared;
+
+/// Name of [`ClipboardCleared`] on the wire, as tauri-specta derives it from the type name.
+pub const CLIPBOARD_CLEARED_EVENT: &str = "clipboard-cleared";
+
+/// Returns the hook that tells every window the clipboard was cleared.
+///
+/// It emits by name rather than through tauri-specta's typed `emit`, which works only on the
+/// runtime the bindings builder was made for, so tests can check it on Tauri's mock runtime.
+pub fn clipboard_cleared_hook<R: Runtime>(handle: AppHandle<R>) -> ClipboardClearedHook {
+    Arc::new(move || {
+        if let Err(e) = handle.emit(CLIPBOARD_CLEARED_EVENT, ClipboardCleared) {
+            tracing::warn!(error = %e, "could not send {CLIPBOARD_CLEARED_EVENT}");
+        }
+    })
+}
 
 impl Core {
     /// Writes the held token to the clipboard and schedules clearing it.

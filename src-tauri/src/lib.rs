@@ -25,10 +25,10 @@ use std::sync::Arc;
 
 use tauri::Manager;
 use tauri_plugin_store::StoreExt;
-use tauri_specta::{Event, collect_commands, collect_events};
+use tauri_specta::{collect_commands, collect_events};
 use wizard_keychain::Keychain;
 
-use crate::clipboard::{ClipboardCleared, PluginClipboard};
+use crate::clipboard::{ClipboardCleared, PluginClipboard, clipboard_cleared_hook};
 use crate::state::Core;
 
 /// Path of the generated bindings, relative to this crate's manifest folder.
@@ -106,19 +106,11 @@ pub fn run() {
             let identifier = app.config().identifier.clone();
             let store = app.store(store::STORE_FILE)?;
             let handle = app.handle().clone();
-            let on_cleared = {
-                let handle = handle.clone();
-                Arc::new(move || {
-                    if let Err(e) = ClipboardCleared.emit(&handle) {
-                        tracing::warn!(error = %e, "could not send clipboard-cleared");
-                    }
-                })
-            };
             let core = Core::new(
                 Keychain::new(identifier),
                 store,
-                Arc::new(PluginClipboard(handle)),
-                on_cleared,
+                Arc::new(PluginClipboard(handle.clone())),
+                clipboard_cleared_hook(handle),
             );
             app.manage(Arc::new(core));
             Ok(())
