@@ -13,6 +13,30 @@ use crate::error::{Error, ErrorCode};
 use crate::proxy::proxy_warning;
 use crate::transport::{CLOCK_SKEW_WARNING_SECS, host_label};
 
+/// Tokens read by the connection check; duplicate names are looked for among these, the newest.
+const DUPLICATE_CHECK_PAGE: u32 = 100;
+
+/// Builds a warning naming token names used more than once among `tokens`.
+fn duplicate_name_warning(tokens: &[crate::ApiToken]) -> Option<String> {
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    for name in tokens.iter().filter_map(|token| token.name.as_deref()) {
+        *counts.entry(name).or_default() += 1;
+    }
+    let duplicates: Vec<String> = counts
+        .into_iter()
+        .filter(|(_, count)| *count > 1)
+        .map(|(name, count)| format!("\"{name}\" ({count} tokens)"))
+        .collect();
+    if duplicates.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "Several tokens share a name among the {DUPLICATE_CHECK_PAGE} newest: {}. Names are not \
+         unique in Dynatrace, so tell tokens apart by their ID before deleting one.",
+        duplicates.join(", ")
+    ))
+}
+
 /// What the OAuth client may do, as SSO grants it.
 struct OAuthCapabilities {
     family: ScopeFamily,
@@ -122,11 +146,12 @@ pub(crate) async fn check_connection(api: &TokenApi) -> Result<ConnectionReport,
     let mut token_count = 0;
     if can_read {
         let query = ListQuery {
-            page_size: Some(100),
+            page_size: Some(DUPLICATE_CHECK_PAGE),
             ..ListQuery::default()
         };
         let page = api.list_page(&query, None).await?;
         token_count = page.total_count;
+        warnings.extend(duplicate_name_warning(&page.api_tokens));
     }
     granted.sort();
     granted.dedup();

@@ -281,3 +281,26 @@ async fn secret_passed_as_id_is_never_sent() {
     assert_error_clean(&error);
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn duplicate_names_are_reported() {
+    let sandbox = start().await;
+    let client = client();
+    let api = api(&sandbox, &client, main_oauth());
+    api.create(&create_request("twin")).await.unwrap();
+    let report = api.check_connection().await.unwrap();
+    assert!(
+        !report.warnings.iter().any(|w| w.contains("twin")),
+        "{:?}",
+        report.warnings
+    );
+
+    api.create(&create_request("twin")).await.unwrap();
+    let report = api.check_connection().await.unwrap();
+    let warning = report
+        .warnings
+        .iter()
+        .find(|w| w.contains("\"twin\" (2 tokens)"));
+    assert!(warning.is_some(), "{:?}", report.warnings);
+    sandbox.stop().await;
+}
