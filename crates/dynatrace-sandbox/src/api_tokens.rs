@@ -1,14 +1,16 @@
 //! The six API token calls of Environment API v2, shared by every path family.
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, RawQuery};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Json, Router};
 use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -38,51 +40,64 @@ struct TokenPath {
     id: String,
 }
 
-type Caller = (
-    State<Arc<AppState>>,
-    Extension<PathFamily>,
-    ConnectInfo<SocketAddr>,
-);
-
-fn authenticated(
-    (State(state), Extension(family), ConnectInfo(peer)): &Caller,
-    headers: &HeaderMap,
-    access: Access,
-) -> Result<Principal, ApiError> {
-    let principal = auth::authenticate(state, *family, headers, *peer)?;
-    auth::authorize(&principal, *family, access)?;
-    Ok(principal)
+/// What every token call authenticates with: the sandbox, the path family, the peer address
+/// (recorded as `lastUsedIpAddress`) and the request headers.
+struct Caller {
+    state: Arc<AppState>,
+    family: PathFamily,
+    peer: SocketAddr,
+    headers: HeaderMap,
 }
 
-async fn list(
-    state: State<Arc<AppState>>,
-    family: Extension<PathFamily>,
-    peer: ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
-    let caller = (state, family, peer);
-    authenticated(&caller, &headers, Access::Read)?;
+impl FromRequestParts<Arc<AppState>> for Caller {
+    type Rejection = Infallible;
 
-    let store = caller.0.store();
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let family = *parts
+            .extensions
+            .get::<PathFamily>()
+            .expect("token routes are nested with a PathFamily extension");
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(peer)| *peer)
+            .expect("the server adds the peer address to every request");
+        Ok(Caller {
+            state: state.clone(),
+            family,
+            peer,
+            headers: parts.headers.clone(),
+        })
+    }
+}
+
+impl Caller {
+    /// Authenticates the request and checks that it may perform `access`.
+    fn authorize(&self, access: Access) -> Result<Principal, ApiError> {
+        let principal = auth::authenticate(&self.state, self.family, &self.headers, self.peer)?;
+        auth::authorize(&principal, self.family, access)?;
+        Ok(principal)
+    }
+}
+
+async fn list(caller: Caller, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+    caller.authorize(Access::Read)?;
+
+    let store = caller.state.store();
     let page = listing::list(&store, query.as_deref(), Timestamp::now())?;
     Ok(Json(page).into_response())
 }
 
-async fn create(
-    state: State<Arc<AppState>>,
-    family: Extension<PathFamily>,
-    peer: ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let caller = (state, family, peer);
-    let principal = authenticated(&caller, &headers, Access::Write)?;
-    require_json(&headers)?;
+async fn create(caller: Caller, body: Bytes) -> Result<Response, ApiError> {
+    let principal = caller.authorize(Access::Write)?;
+    require_json(&caller.headers)?;
     let now = dates::truncate_to_millis(Timestamp::now());
     let request = token_requests::parse_create(&body, now)?;
 
-    let state = &caller.0;
+    let state = &caller.state;
     let caller_description = principal.describe();
     let generated = token_format::generate_api_token(&mut rand::rng());
     let mut store = state.store();
@@ -112,36 +127,28 @@ async fn create(
 }
 
 async fn get_token(
-    state: State<Arc<AppState>>,
-    family: Extension<PathFamily>,
-    peer: ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(TokenPath { id }): Path<TokenPath>,
 ) -> Result<Response, ApiError> {
-    let caller = (state, family, peer);
-    authenticated(&caller, &headers, Access::Read)?;
+    caller.authorize(Access::Read)?;
     check_id(&id)?;
 
-    let store = caller.0.store();
+    let store = caller.state.store();
     let record = store.get(&id).ok_or_else(|| not_found(&id))?;
     Ok(Json(token_view::render(record, &Field::ALL)).into_response())
 }
 
 async fn update(
-    state: State<Arc<AppState>>,
-    family: Extension<PathFamily>,
-    peer: ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(TokenPath { id }): Path<TokenPath>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let caller = (state, family, peer);
-    let principal = authenticated(&caller, &headers, Access::Write)?;
+    let principal = caller.authorize(Access::Write)?;
     check_id(&id)?;
-    require_json(&headers)?;
+    require_json(&caller.headers)?;
     let request = token_requests::parse_update(&body)?;
 
-    let mut store = caller.0.store();
+    let mut store = caller.state.store();
     let record = store.get_mut(&id).ok_or_else(|| not_found(&id))?;
     if request.enabled == Some(false) && principal.api_token_id() == Some(id.as_str()) {
         return Err(ApiError::bad_request(
@@ -168,17 +175,13 @@ async fn update(
 }
 
 async fn delete(
-    state: State<Arc<AppState>>,
-    family: Extension<PathFamily>,
-    peer: ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(TokenPath { id: id_or_token }): Path<TokenPath>,
 ) -> Result<Response, ApiError> {
-    let caller = (state, family, peer);
-    let principal = authenticated(&caller, &headers, Access::Write)?;
+    let principal = caller.authorize(Access::Write)?;
 
-    // The path may hold the token ID or the whole token.
-    let mut store = caller.0.store();
+    // The path may contain the token ID or the whole token.
+    let mut store = caller.state.store();
     let id = match token_format::api_token_id(&id_or_token) {
         Some(id) => {
             let matches = store.find_by_token(&id_or_token).is_some();
@@ -203,16 +206,9 @@ async fn delete(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn lookup(
-    state: State<Arc<AppState>>,
-    family: Extension<PathFamily>,
-    peer: ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let caller = (state, family, peer);
-    authenticated(&caller, &headers, Access::Read)?;
-    require_json(&headers)?;
+async fn lookup(caller: Caller, body: Bytes) -> Result<Response, ApiError> {
+    caller.authorize(Access::Read)?;
+    require_json(&caller.headers)?;
     let token = token_requests::parse_lookup(&body)?;
     if token_format::api_token_id(&token).is_none() {
         return Err(ApiError::violation(
@@ -222,7 +218,7 @@ async fn lookup(
         ));
     }
 
-    let store = caller.0.store();
+    let store = caller.state.store();
     let record = store
         .find_by_token(&token)
         .ok_or_else(|| ApiError::not_found("The requested token does not exist."))?;

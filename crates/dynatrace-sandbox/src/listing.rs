@@ -60,7 +60,7 @@ struct ListQuery {
     window: Option<(Option<Timestamp>, Timestamp)>,
 }
 
-/// Answers a list request from its raw query string.
+/// Builds the response to a list request from its raw query string.
 pub(crate) fn list(
     store: &TokenStore,
     raw_query: Option<&str>,

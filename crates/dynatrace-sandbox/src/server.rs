@@ -30,7 +30,7 @@ pub(crate) struct ConnectionControl {
 }
 
 impl ConnectionControl {
-    /// Resets the connection: the peer sees the connection reset with no response bytes.
+    /// Resets the connection, so the peer gets a TCP reset and no response bytes.
     pub fn reset(&self) {
         self.reset_requested.store(true, Ordering::SeqCst);
         self.kill.notify_one();

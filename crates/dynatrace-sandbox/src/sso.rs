@@ -1,5 +1,5 @@
-//! Dynatrace SSO: the OAuth 2 client-credentials token endpoint and the authorization redirect
-//! that tells clients where the SSO lives.
+//! Dynatrace SSO: the OAuth 2 client-credentials token endpoint, and the authorization redirect
+//! through which clients discover the SSO origin.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -111,7 +111,8 @@ fn grant(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Response,
         .collect();
     let requested: Vec<&str> = match field("scope") {
         Some(scope) => scope.split_whitespace().collect(),
-        // Dynatrace's own tools may send no scope; the grant then holds all of the client's.
+        // Dynatrace's own tools may send no scope, and the grant then contains all the client's
+        // scopes. When the reject knob refuses every one of them, the error below lists them all.
         None if grantable.is_empty() => client.scopes.iter().map(String::as_str).collect(),
         None => grantable.clone(),
     };
@@ -154,7 +155,7 @@ fn grant(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Response,
     Ok(Json(body).into_response())
 }
 
-/// Answers like the apps host: a 302 to the SSO's authorize endpoint, whose origin is the SSO.
+/// Redirects like the apps host: a 302 to the SSO's authorize endpoint, whose origin is the SSO.
 async fn authorization_redirect(State(state): State<Arc<AppState>>) -> Response {
     let mut location = state
         .base_url
