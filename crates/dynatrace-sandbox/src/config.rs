@@ -1,11 +1,12 @@
 //! Sandbox configuration: who may authenticate, with which scopes, and what is stored at start.
 
+use std::fmt;
 use std::time::Duration;
 
 use crate::seed;
 
-/// An OAuth client that the sandbox's SSO accepts.
-#[derive(Debug, Clone)]
+/// An OAuth client that the sandbox's SSO accepts. `Debug` leaves out the secret.
+#[derive(Clone)]
 pub struct OAuthClientSeed {
     /// `dt0s02.<public part>`.
     pub client_id: String,
@@ -20,8 +21,9 @@ pub struct OAuthClientSeed {
     pub policy_denies_writes: bool,
 }
 
-/// A platform token (`dt0s16.…`) that the token endpoints accept as a bearer.
-#[derive(Debug, Clone)]
+/// A platform token (`dt0s16.…`) that the token endpoints accept as a bearer. `Debug` leaves out
+/// the token.
+#[derive(Clone)]
 pub struct PlatformTokenSeed {
     pub token: String,
     pub scopes: Vec<String>,
@@ -29,8 +31,8 @@ pub struct PlatformTokenSeed {
     pub owner: String,
 }
 
-/// An API token (`dt0c01.…`) stored when the sandbox starts.
-#[derive(Debug, Clone)]
+/// An API token (`dt0c01.…`) stored when the sandbox starts. `Debug` shows only its ID.
+#[derive(Clone)]
 pub struct ApiTokenSeed {
     /// The full token, `dt0c01.<24 chars>.<64 chars>`.
     pub token: String,
@@ -129,5 +131,67 @@ impl Default for SandboxConfig {
             preloaded_tokens: 0,
             port: 0,
         }
+    }
+}
+
+impl fmt::Debug for OAuthClientSeed {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("OAuthClientSeed")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("scopes", &self.scopes)
+            .field("service_user_email", &self.service_user_email)
+            .field("policy_denies_writes", &self.policy_denies_writes)
+            .finish()
+    }
+}
+
+impl fmt::Debug for PlatformTokenSeed {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("PlatformTokenSeed")
+            .field("token", &"<redacted>")
+            .field("scopes", &self.scopes)
+            .field("owner", &self.owner)
+            .finish()
+    }
+}
+
+impl fmt::Debug for ApiTokenSeed {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let id = crate::token_format::api_token_id(&self.token).unwrap_or("<malformed token>");
+        formatter
+            .debug_struct("ApiTokenSeed")
+            .field("id", &id)
+            .field("name", &self.name)
+            .field("scopes", &self.scopes)
+            .field("owner", &self.owner)
+            .field("enabled", &self.enabled)
+            .field("expiration_date", &self.expiration_date)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_has_no_secrets() {
+        let debug = format!("{:?}", SandboxConfig::default());
+
+        for secret in [
+            seed::CLIENT_SECRET,
+            seed::LEGACY_CLIENT_SECRET,
+            seed::READ_ONLY_CLIENT_SECRET,
+            seed::POLICY_DENIED_CLIENT_SECRET,
+            seed::PLATFORM_TOKEN,
+            seed::API_TOKEN,
+        ] {
+            assert!(!debug.contains(secret), "Debug output contains a secret");
+        }
+        assert!(debug.contains(seed::CLIENT_ID));
+        assert!(debug.contains("dt0c01.SANDBOXSEEDTOKENAPIWRITE"));
     }
 }

@@ -98,7 +98,11 @@ impl Faults {
         self.arm(target, count, FaultAction::RateLimit { retry_after });
     }
 
-    /// Answers the next `count` matching calls with `status` (500..=599) and an error body.
+    /// Answers the next `count` matching calls with `status` and an error body.
+    ///
+    /// # Panics
+    ///
+    /// When `status` is not in 500..=599.
     pub fn server_error(&self, target: Target, count: u32, status: u16) {
         assert!(
             (500..=599).contains(&status),

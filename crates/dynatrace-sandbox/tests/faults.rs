@@ -535,3 +535,87 @@ async fn admin_calls_are_not_faulted_or_counted() {
     assert_eq!(sandbox.request_count(), 0);
     assert_eq!(sandbox.sso_request_count(), 0);
 }
+
+#[tokio::test]
+async fn faults_apply_on_classic_paths() {
+    let sandbox = start().await;
+    sandbox.faults().rate_limit(Target::TokenApi, 1, None);
+
+    let response = http()
+        .get(classic_url(&sandbox, ""))
+        .header("Authorization", api_token_header(seed::API_TOKEN))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(response.headers()["dynatrace-response-source"], "Server");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], 429);
+}
+
+#[tokio::test]
+async fn admin_api_sets_every_knob() {
+    let sandbox = start().await;
+    let faults = json!([
+        { "fault": "latency", "delayMs": 5 },
+        { "fault": "truncateBody", "target": "create", "count": 1 },
+        { "fault": "slowBody", "target": "tokenApi", "count": 2, "delayMs": 10 },
+        { "fault": "htmlBody", "target": "sso", "count": 3 },
+        { "fault": "clockSkew", "skewMs": -600000 },
+        { "fault": "rejectEnvironmentApiScopes", "on": true },
+    ]);
+
+    let response = http()
+        .post(url(&sandbox, "__sandbox/faults"))
+        .json(&faults)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let snapshot = sandbox.faults().snapshot();
+    assert_eq!(snapshot.latency, Duration::from_millis(5));
+    assert_eq!(snapshot.clock_skew, jiff::SignedDuration::from_mins(-10));
+    assert!(snapshot.reject_environment_api_scopes);
+    let armed: Vec<(Target, u32)> = snapshot
+        .rules
+        .iter()
+        .map(|rule| (rule.target, rule.remaining))
+        .collect();
+    assert_eq!(
+        armed,
+        [(Target::Create, 1), (Target::TokenApi, 2), (Target::Sso, 3)]
+    );
+    let state: Value = response.json().await.unwrap();
+    assert_eq!(state["faults"]["rules"][1]["action"]["kind"], "slowBody");
+    assert_eq!(state["faults"]["rules"][1]["action"]["delayMs"], 10);
+    assert_eq!(state["faults"]["clockSkewMs"], -600000);
+
+    let cleared = http()
+        .post(url(&sandbox, "__sandbox/faults"))
+        .json(&json!({ "fault": "clear" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cleared.status(), StatusCode::OK);
+    assert!(sandbox.faults().snapshot().rules.is_empty());
+    assert_eq!(sandbox.faults().snapshot().latency, Duration::ZERO);
+}
+
+#[tokio::test]
+async fn html_body_on_sso_replaces_the_grant() {
+    let sandbox = start().await;
+    sandbox.faults().html_body(Target::Sso, 1);
+
+    let response = sso_grant(&sandbox).await.unwrap();
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(sandbox.sso_grant_count(), 0);
+}
