@@ -14,7 +14,8 @@ use crate::environment_url::EnvironmentUrl;
 use crate::error::{Error, ErrorCode};
 use crate::sso::BearerCache;
 
-/// Bounded retries with jittered exponential backoff, for idempotent calls only.
+/// Bounded retries with jittered exponential backoff. Idempotent calls retry every transient
+/// failure; a create retries only failures that prove it was not applied (429, no connection).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in total, the first included; 1 disables retries.
@@ -151,8 +152,8 @@ fn build_http(config: &ClientConfig, use_proxy: bool) -> Result<reqwest::Client,
         .timeout(config.request_timeout)
         .user_agent(config.user_agent.clone())
         // A redirect is either SSO discovery, which reads the `Location` itself, or a UI or
-        // login page where JSON was expected. Following it would send the credentials to
-        // wherever it points.
+        // login page where JSON was expected. Following it would hide the real cause behind
+        // the login page's HTML and could repeat a request on another host.
         .redirect(reqwest::redirect::Policy::none());
     if !use_proxy {
         builder = builder.no_proxy();

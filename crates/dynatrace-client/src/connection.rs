@@ -37,7 +37,7 @@ fn duplicate_name_warning(tokens: &[crate::ApiToken]) -> Option<String> {
     ))
 }
 
-/// What the OAuth client may do, as SSO grants it.
+/// Permissions of the OAuth client, as SSO grants them.
 struct OAuthCapabilities {
     family: ScopeFamily,
     granted: BTreeSet<String>,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorCode};
 
-/// How token calls authenticate.
+/// Authentication method of token calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AuthKind {
     /// OAuth client credentials: an SSO bearer sent to the apps host.
@@ -73,8 +73,8 @@ impl Credentials {
 
     /// Checks the shapes of the credentials before any request.
     ///
-    /// Rejects only shapes that are surely wrong (an empty value, a credential of another kind);
-    /// unknown shapes pass so that formats Dynatrace adds later still work.
+    /// Rejects only shapes that are surely wrong, such as an empty value or a credential of
+    /// another kind. Unknown shapes pass, so formats Dynatrace adds later still work.
     pub fn validate(&self) -> Result<(), Error> {
         match self {
             Credentials::OAuth(client) => {
@@ -102,7 +102,7 @@ impl Credentials {
         }
     }
 
-    /// The secret values these credentials hold, for scrubbing server text.
+    /// Returns the secret values of these credentials, for scrubbing server text.
     pub(crate) fn secret_values(&self) -> Vec<&str> {
         let secret = match self {
             Credentials::OAuth(client) => client.client_secret.expose_secret(),
@@ -120,7 +120,7 @@ impl Credentials {
     }
 }
 
-/// What a pasted value looks like.
+/// Shape of a pasted value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum CredentialShape {
@@ -144,8 +144,8 @@ pub enum CredentialShape {
     Bearer,
 }
 
-/// Recognises what kind of credential a pasted value is, so the UI can say when it went into
-/// the wrong field. Returns `None` for shapes it does not know.
+/// Recognises what kind of credential a pasted value is, so the UI can warn when it went into
+/// the wrong field. Returns `None` for unknown shapes.
 pub fn recognise_credential(input: &str) -> Option<CredentialShape> {
     let input = input.trim();
     let parts: Vec<&str> = input.split('.').collect();

@@ -13,7 +13,7 @@ use url::{Host, Url};
 use crate::credentials::{AuthKind, CredentialShape, recognise_credential};
 use crate::error::{Error, ErrorCode};
 
-/// Where an environment runs.
+/// Deployment type of an environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "type")]
 pub enum EnvironmentKind {
@@ -112,7 +112,7 @@ fn invalid(message: impl Into<String>) -> Error {
     )
 }
 
-/// Whether `id` has the SaaS environment ID shape: three letters and five digits.
+/// Returns whether `id` has the SaaS environment ID shape: three letters and five digits.
 fn is_saas_id(id: &str) -> bool {
     let bytes = id.as_bytes();
     bytes.len() == 8
@@ -120,7 +120,7 @@ fn is_saas_id(id: &str) -> bool {
         && bytes[3..].iter().all(u8::is_ascii_digit)
 }
 
-/// Whether `label` can be the environment ID part of a SaaS host name.
+/// Returns whether `label` can be the environment ID part of a SaaS host name.
 fn is_host_id(label: &str) -> bool {
     !label.is_empty()
         && label
@@ -128,7 +128,7 @@ fn is_host_id(label: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
-/// Whether `id` can be a Managed environment ID: a UUID or a shorter ID of letters, digits and
+/// Returns whether `id` can be a Managed environment ID: a UUID or a shorter ID of letters, digits and
 /// dashes.
 fn is_managed_id(id: &str) -> bool {
     (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
@@ -142,7 +142,7 @@ pub(crate) fn is_loopback_host(host: &Host<&str>) -> bool {
     }
 }
 
-/// Whether a host may receive credentials without the user confirming it: Dynatrace's own
+/// Returns whether a host may receive credentials without the user confirming it: Dynatrace's own
 /// domains and loopback.
 pub(crate) fn is_trusted_host(url: &Url) -> bool {
     let Some(host) = url.host() else {
@@ -448,7 +448,7 @@ impl EnvironmentUrl {
         }
     }
 
-    /// What normalisation changed, in sentences for the user.
+    /// Returns what normalisation changed, in sentences for the user.
     pub fn notes(&self) -> &[String] {
         &self.notes
     }

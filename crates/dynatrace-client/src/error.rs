@@ -59,7 +59,7 @@ pub struct ConstraintViolation {
     /// Field the violation refers to, for example `name` or `scopes`.
     pub path: String,
     pub message: String,
-    /// `HEADER`, `PATH`, `PAYLOAD_BODY` or `QUERY` when the server said so.
+    /// `HEADER`, `PATH`, `PAYLOAD_BODY` or `QUERY` when the server sent it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameter_location: Option<String>,
 }
@@ -170,8 +170,8 @@ impl Error {
 
     /// Replaces every occurrence of the given secret values in all text fields.
     ///
-    /// Pattern scrubbing catches secrets in their documented formats; this also catches a server
-    /// echoing a known secret in some other shape (for example only its secret part).
+    /// Pattern scrubbing catches secrets in their documented formats. This also catches a
+    /// server echoing a known secret in another shape, for example only its secret part.
     pub(crate) fn redact_values(mut self, values: &[&str]) -> Self {
         let replace = |text: &mut String| {
             for value in values.iter().filter(|value| value.len() >= 8) {
@@ -194,7 +194,7 @@ impl Error {
         self
     }
 
-    /// Whether an idempotent call may be retried after this error.
+    /// Returns whether an idempotent call may be retried after this error.
     pub(crate) fn is_transient(&self) -> bool {
         match self.code {
             ErrorCode::RateLimited | ErrorCode::Timeout | ErrorCode::Connect => true,
@@ -203,8 +203,8 @@ impl Error {
         }
     }
 
-    /// Whether a failed create may still have been applied by the server: the request may
-    /// have arrived and the answer was lost, was a 5xx, or arrived cut off or unreadable.
+    /// Returns whether a failed create may still have been applied by the server: the request
+    /// may have arrived and its response was lost, was a 5xx, or arrived cut off or unreadable.
     pub(crate) fn is_ambiguous_for_create(&self) -> bool {
         if !self.maybe_sent {
             return false;

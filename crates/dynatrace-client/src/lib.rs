@@ -6,7 +6,7 @@
 //! no type here serialises one. Every [`Error`] text passes through a scrubber that masks
 //! secrets a server may echo.
 
-// `Error` is a plain struct with public fields that the UI reads directly; it is returned only
+// `Error` is a plain struct with public fields that the UI reads directly. It is returned only
 // on failure, next to an HTTP call that costs far more than moving 170 bytes.
 #![allow(clippy::result_large_err)]
 
@@ -14,6 +14,7 @@ mod api_token_types;
 mod api_tokens;
 mod client;
 mod connection;
+mod create_recovery;
 mod credentials;
 mod environment_url;
 mod error;

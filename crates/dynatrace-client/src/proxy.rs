@@ -1,4 +1,4 @@
-//! Which proxy from the environment variables applies to a host, for connection reports.
+//! Detection of the proxy that environment variables select for a host, for connection reports.
 
 use hyper_util::client::proxy::matcher::Matcher;
 use url::Url;
@@ -7,7 +7,7 @@ use url::Url;
 /// `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` and their lower-case forms) select for `target`, or
 /// `None` when the request goes direct.
 ///
-/// It uses the matcher reqwest 0.13 itself uses, so the answer follows the same rules. Proxies
+/// It uses the matcher reqwest 0.13 itself uses, so the result follows the same rules. Proxies
 /// configured only in macOS or Windows system settings are not reported.
 pub(crate) fn proxy_warning(target: &Url) -> Option<String> {
     proxy_warning_with(&Matcher::from_env(), target)

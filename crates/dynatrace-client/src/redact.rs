@@ -78,7 +78,7 @@ fn scrub_once(text: &str) -> String {
     text.into_owned()
 }
 
-/// Whether `text` still contains a value in one of the secret formats [`scrub`] masks.
+/// Returns whether `text` still contains a value in one of the secret formats [`scrub`] masks.
 pub fn contains_secret_pattern(text: &str) -> bool {
     let dt_secret = DT_SECRET.captures_iter(text).any(|caps| &caps[3] != MASK);
     dt_secret || JWT.is_match(text)

@@ -13,7 +13,7 @@ use crate::transport::{Incoming, parse_http_date};
 const MIN_RETRY_DELAY: Duration = Duration::from_secs(1);
 const MAX_RETRY_DELAY: Duration = Duration::from_secs(300);
 
-/// What the body of an error response says, in any of the shapes Dynatrace uses.
+/// Content of an error response body, in any of the shapes Dynatrace uses.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub(crate) struct ErrorBody {
     /// `error.message` (Environment API), or top-level `message` (`{errorCode, message,
@@ -30,7 +30,7 @@ pub(crate) struct ErrorBody {
 }
 
 impl ErrorBody {
-    /// The server's own text, for `Error::detail`.
+    /// Joins the server's own text for `Error::detail`.
     pub(crate) fn detail(&self) -> String {
         let mut parts = Vec::new();
         if let Some(error) = &self.oauth_error {
@@ -54,7 +54,7 @@ fn text(value: Option<&Value>) -> Option<String> {
     }
 }
 
-/// Parses an error body of any shape. Never fails: unknown shapes give an empty result.
+/// Parses an error body of any shape. Invalid JSON and unknown shapes give an empty result.
 pub(crate) fn parse_error_body(body: &[u8]) -> ErrorBody {
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
         return ErrorBody::default();
@@ -96,7 +96,7 @@ pub(crate) fn parse_error_body(body: &[u8]) -> ErrorBody {
     parsed
 }
 
-/// The scopes listed after "Use one of:" in a classic 403 message.
+/// Extracts the scopes listed after "Use one of:" in a classic 403 message.
 ///
 /// Each scope may be followed by its title in brackets, as in
 /// `Use one of: apiTokens.write (Write API tokens)`; titles are dropped.
@@ -123,7 +123,7 @@ pub(crate) fn classic_missing_scopes(message: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether the response declares JSON, or declares nothing and looks like JSON.
+/// Returns whether the response declares JSON, or declares nothing and looks like JSON.
 pub(crate) fn is_json(response: &Incoming) -> bool {
     match response.header("content-type") {
         Some(value) => {
@@ -151,8 +151,8 @@ fn is_html(response: &Incoming) -> bool {
     declared || start.trim_start().starts_with("<!doctype html") || start.contains("<html")
 }
 
-/// Error for a page or other non-JSON body where JSON was expected. `hint` says which host to
-/// use instead.
+/// Builds the error for a page or other non-JSON body where JSON was expected. `hint` names the
+/// host to use instead.
 pub(crate) fn unexpected_content(response: &Incoming, hint: &str) -> Error {
     let host = response.host();
     let what = if is_html(response) {
@@ -209,7 +209,7 @@ pub(crate) fn parse_json<T: DeserializeOwned>(response: &Incoming, hint: &str) -
     })
 }
 
-/// Delay a 429 or 503 asks for: `Retry-After` (seconds or HTTP date), else
+/// Returns the delay a 429 or 503 requests: `Retry-After` (seconds or HTTP date), else
 /// `X-RateLimit-Reset` (epoch microseconds), clamped to 1 s..5 min.
 pub(crate) fn retry_delay(response: &Incoming, now: jiff::Timestamp) -> Option<Duration> {
     let clamp = |delay: Duration| delay.clamp(MIN_RETRY_DELAY, MAX_RETRY_DELAY);
@@ -526,7 +526,7 @@ mod tests {
             }
         }
 
-        /// Every text field of an error, as the UI and logs would show it.
+        /// Renders every text field of an error, as the UI and logs would show it.
         fn rendered(error: &Error) -> String {
             format!(
                 "{error:?} {error} {}",
@@ -534,7 +534,7 @@ mod tests {
             )
         }
 
-        /// A secret in one of the formats the scrubber knows.
+        /// Generates a secret in one of the formats the scrubber masks.
         fn secret() -> impl Strategy<Value = (String, String)> {
             let prefix = prop_oneof![
                 Just("dt0c01"),

@@ -19,7 +19,7 @@ use crate::error::{Error, ErrorCode};
 use crate::response::{ErrorBody, is_json, parse_error_body, parse_json, retry_delay};
 use crate::transport::{Authorization, Incoming, Outgoing, RetryMode, host_label};
 
-/// Bearer lifetime assumed when SSO omits `expires_in` (Dynatrace SSO issues 300 s bearers).
+/// Bearer lifetime assumed when SSO omits `expires_in`. Dynatrace SSO issues bearers for 300 s.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(300);
 /// Refresh this long before expiry at most; shorter lifetimes refresh at 90 % of their length.
 const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(30);
@@ -41,7 +41,7 @@ struct BearerKey {
     sso_origin: String,
     client_id: String,
     /// Hash of the client secret with a per-process random key, so a corrected secret never
-    /// reuses a bearer of the old one; the secret itself is not kept in the key.
+    /// reuses a bearer of the old one. The key does not contain the secret itself.
     secret_fingerprint: u64,
     resource: String,
     /// Sorted, space-separated.
@@ -120,7 +120,7 @@ impl ClientInner {
     }
 
     /// Drops the cached bearer if it is still the one the server rejected, so the next call
-    /// fetches a new one; a bearer another caller already refreshed stays.
+    /// fetches a new one. A bearer that another caller already refreshed stays.
     pub(crate) async fn invalidate_bearer(
         &self,
         sso_origin: &Url,
@@ -145,6 +145,21 @@ impl ClientInner {
         client: &OAuthClient,
         scopes: &[&str],
     ) -> Result<(Bearer, Duration, Instant), Error> {
+        // The SSO origin may come from the configuration override, so check it like any
+        // other host before the client secret goes there.
+        if !is_trusted_host(sso_origin) && !self.config.allow_custom_hosts {
+            let host = host_label(sso_origin);
+            return Err(Error::input(
+                ErrorCode::UntrustedHost,
+                format!(
+                    "The SSO host {host} is not a Dynatrace host (dynatrace.com or \
+                     dynatracelabs.com), so the client secret was not sent. Clear the SSO URL \
+                     setting, or confirm that this host may be trusted."
+                ),
+            )
+            .with_host(host));
+        }
+
         let mut url = sso_origin.clone();
         url.set_path("/sso/oauth2/token");
         url.set_query(None);

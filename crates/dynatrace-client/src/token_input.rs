@@ -82,7 +82,7 @@ fn check_relative(text: &str) -> Result<String, String> {
     Ok(trimmed.to_string())
 }
 
-/// The `expirationDate` value to send: relative times as given, timestamps in ISO 8601 with
+/// Formats the `expirationDate` value to send: relative times as given, timestamps in ISO 8601 with
 /// milliseconds and an explicit UTC offset.
 fn expiration_text(expiration: &Expiration, now: jiff::Timestamp) -> Result<String, String> {
     match expiration {

@@ -72,7 +72,7 @@ pub(crate) fn host_label(url: &Url) -> String {
     }
 }
 
-/// Which failures a call may retry.
+/// Retry rule of a call: the failures it may retry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RetryMode {
     /// GET, PUT, DELETE, lookup, SSO token requests, discovery: every transient failure.

@@ -172,3 +172,21 @@ async fn rejected_tokens_are_unauthorized() {
     }
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn untrusted_sso_override_gets_no_secret() {
+    let sandbox = start().await;
+    let client = client_with(ClientConfig {
+        sso_origin: Some("https://sso.example.com/".parse().unwrap()),
+        retry: fast_retry(),
+        ..ClientConfig::default()
+    });
+    let error = api(&sandbox, &client, main_oauth())
+        .list(&ListQuery::default())
+        .await;
+    let error = error.unwrap_err();
+    assert_eq!(error.code, ErrorCode::UntrustedHost);
+    assert_eq!(error.host.as_deref(), Some("sso.example.com"));
+    assert_eq!(sandbox.request_count(), 0);
+    sandbox.stop().await;
+}
