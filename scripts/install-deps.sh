@@ -53,8 +53,7 @@ install_system_packages() {
 
   log "system packages: installing ${missing[*]}"
   as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-    "${missing[@]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
 }
 
 install_tauri_driver() {
@@ -80,6 +79,14 @@ install_npm_dependencies() {
   name="${name:-repository root}"
   if [[ ! -f "$dir/package-lock.json" ]]; then
     log "npm: no package-lock.json in $name, skipped"
+    return
+  fi
+
+  # A lock file that lists only the package itself leaves npm nothing to install.
+  if node -e 'const lock = require(process.argv[1]);
+    process.exit(Object.keys(lock.packages ?? {}).length > 1 ? 1 : 0);' \
+    "$dir/package-lock.json"; then
+    log "npm: $name has no dependencies"
     return
   fi
 

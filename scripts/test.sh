@@ -81,6 +81,10 @@ expect_in_cargo_output "contract test (tests/contract.rs)" \
   'Running tests/contract\.rs'
 expect_in_cargo_output "bindings staleness check" \
   'test [^ ]*bindings[^ ]* \.\.\. ok'
+# The end-to-end tests get their own copy of the binary: a cargo command run meanwhile in the
+# same target folder could replace target/debug/token-wizard with a build that has no UI.
+export TOKEN_WIZARD_APP="$HEADLESS_ROOT/token-wizard"
+cp target/debug/token-wizard "$TOKEN_WIZARD_APP" 2>/dev/null || rm -f "$TOKEN_WIZARD_APP"
 run_suite "end-to-end tests" npm test --prefix tests/e2e
 
 printf '\n[test] ==== summary (logs in %s)\n' "$logs"

@@ -2,6 +2,8 @@
 // test checks where the secrets went (clipboard, keychain) and that no file of the app has them.
 
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 
 import { appIdentifier, launchApp } from "./lib/app.js";
@@ -59,37 +61,30 @@ test("sandbox flow creates and copies a token", async (t) => {
   });
   assert.equal(clipboard, token, "the clipboard holds something other than the created token");
 
-  // The client secret is in the Secret Service under the app identifier and the profile.
-  const service = appIdentifier();
-  const items = searchKeychain({ service });
-  assert.equal(
-    items.length,
-    1,
-    `expected one keychain item for ${service}: ${JSON.stringify(items.map((item) => item.attributes))}`,
-  );
-  const [item] = items;
-  assert.match(item.attributes.username ?? "", /^profile:.+/);
-  assert.equal(item.secret, connection.clientSecret);
-  assert.equal(
-    lookupKeychain({ service, username: item.attributes.username }),
-    connection.clientSecret,
-  );
-
   // Close the app so it flushes its logs and store before its folders are scanned.
   await app.stop();
+
+  // The settings store names the saved profile; the Secret Service has its client secret under
+  // the app identifier and "profile:<id>", the attributes keyring 4's Secret Service store uses.
+  const service = appIdentifier();
+  const settingsFile = join(app.folders.data, service, "settings.json");
+  const settings = JSON.parse(readFileSync(settingsFile, "utf8"));
+  assert.equal(settings.profiles?.length, 1, `expected one profile in ${settingsFile}`);
+  const username = `profile:${settings.profiles[0].id}`;
+  assert.equal(lookupKeychain({ service, username }), connection.clientSecret);
+  const items = searchKeychain({ service, username });
+  assert.equal(items.length, 1, `expected one keychain item for ${service} ${username}`);
 
   const files = listFiles(app.folders.root);
   const logFiles = files.filter((file) => file.includes("/logs/"));
   assert.ok(logFiles.length > 0, `no log file among the app's files:\n${files.join("\n")}`);
-  const storeFiles = files.filter((file) => file.endsWith(".json"));
-  assert.ok(storeFiles.length > 0, `no settings store among the app's files:\n${files.join("\n")}`);
 
   // The client ID is not secret and must be in the store: this proves the scan reads the
   // app's real files, so a clean scan below means something.
   const controls = scanFiles([app.folders.root], { clientId: connection.clientId });
   assert.ok(
-    controls.some((hit) => storeFiles.includes(hit.file)),
-    `the client ID is in none of the store files:\n${storeFiles.join("\n")}`,
+    controls.some((hit) => hit.file === settingsFile),
+    `the scan did not find the client ID in ${settingsFile}`,
   );
 
   const secretPart = (value) => value.split(".").at(-1);
