@@ -17,7 +17,7 @@ pub struct OAuthClientSeed {
     /// Email of the service user the client acts as; owner of the tokens it creates.
     pub service_user_email: String,
     /// When true, the service user's IAM policies deny creating, updating and deleting tokens
-    /// even though the client holds the write scope.
+    /// even though the client has the write scope.
     pub policy_denies_writes: bool,
 }
 

@@ -90,9 +90,10 @@ impl Endpoint {
 }
 
 /// Sets `Dynatrace-Response-Source` as Dynatrace does. On the apps host the platform API
-/// gateway answers failed authentication, missing scopes and throttling itself ("API Gateway")
-/// and everything else comes from the service ("Service"); the npm client 9.0.1 turns gateway
-/// responses into `ApiGatewayError`. SaaS live hosts send "Server", Managed clusters "Cluster".
+/// gateway itself rejects failed authentication, missing scopes and throttled calls ("API
+/// Gateway"), and every other response comes from the service ("Service"). The npm client
+/// 9.0.1 turns gateway responses into `ApiGatewayError`. SaaS live hosts send "Server" and
+/// Managed clusters "Cluster".
 fn mark_response_source(endpoint: Endpoint, response: &mut Response) {
     let Endpoint::TokenApi { host, .. } = endpoint else {
         return;
@@ -238,7 +239,7 @@ async fn truncate_body(response: Response) -> Response {
         .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
 
     // The error comes one poll after the first half, so hyper flushes the headers and the half
-    // to the socket before it sees the error and closes the connection.
+    // to the socket before it gets the error and closes the connection.
     let failure = stream::once(async {
         tokio::task::yield_now().await;
         Err(std::io::Error::new(

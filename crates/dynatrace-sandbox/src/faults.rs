@@ -91,14 +91,14 @@ impl Faults {
         self.lock().latency = delay;
     }
 
-    /// Answers the next `count` matching calls with 429, `X-RateLimit-Limit`,
+    /// Responds to the next `count` matching calls with 429, `X-RateLimit-Limit`,
     /// `X-RateLimit-Remaining` and `X-RateLimit-Reset`, and `Retry-After` when `retry_after` is
     /// set (rounded up to whole seconds).
     pub fn rate_limit(&self, target: Target, count: u32, retry_after: Option<Duration>) {
         self.arm(target, count, FaultAction::RateLimit { retry_after });
     }
 
-    /// Answers the next `count` matching calls with `status` and an error body.
+    /// Responds to the next `count` matching calls with `status` and an error body.
     ///
     /// # Panics
     ///
@@ -128,7 +128,7 @@ impl Faults {
         self.arm(target, count, FaultAction::SlowBody { delay });
     }
 
-    /// Answers the next `count` matching calls with a 200 `text/html` page.
+    /// Responds to the next `count` matching calls with a 200 `text/html` page.
     pub fn html_body(&self, target: Target, count: u32) {
         self.arm(target, count, FaultAction::HtmlBody);
     }

@@ -1,6 +1,7 @@
-//! A local stand-in for Dynatrace on 127.0.0.1: the SSO token endpoint and the Environment API
-//! v2 token endpoints, with the request and response shapes of the real services, plus fault
-//! knobs that reproduce rate limits, server errors, dropped connections and broken bodies.
+//! A local stand-in for Dynatrace on 127.0.0.1. It serves the SSO token endpoint and the
+//! Environment API v2 token endpoints with the request and response shapes of the real
+//! services. Fault knobs reproduce rate limits, server errors, dropped connections and broken
+//! bodies. See the crate's README for the seed, the routes and the admin JSON API.
 //!
 //! ```no_run
 //! # async fn example() -> std::io::Result<()> {

@@ -1,6 +1,8 @@
 //! The `apiTokenSelector` query parameter: `owner("…")`, `personalAccessToken(true|false)` and
 //! `scope("a","b")`, joined by commas. Values inside one criterion are ORed, criteria are ANDed.
-//! Inside quotes, `~` escapes `"` and `~`, as in Dynatrace's other selectors.
+//! Inside quotes, `~` escapes `"` and `~`, as in Dynatrace's other selectors. There is no
+//! `name(…)` criterion: the API reference in `@dynatrace-sdk/client-classic-environment-v2`
+//! 9.0.1 lists only these three, so any other criterion gets a 400.
 
 use crate::store::TokenRecord;
 
