@@ -46,7 +46,7 @@ async fn create_dropped_after_apply_is_recovered_once() {
 }
 
 #[tokio::test]
-async fn create_dropped_before_apply_returns_original_error() {
+async fn create_dropped_before_apply_fails_cleanly() {
     let sandbox = start().await;
     let client = client();
     let api = api(&sandbox, &client, main_oauth());
@@ -107,7 +107,7 @@ async fn create_rate_limit_is_retried_without_duplicate() {
 }
 
 #[tokio::test]
-async fn create_with_slow_body_times_out_and_is_recovered() {
+async fn slow_create_is_recovered() {
     let sandbox = start().await;
     let client = client_with(ClientConfig {
         request_timeout: Duration::from_secs(1),
@@ -130,7 +130,7 @@ async fn create_with_slow_body_times_out_and_is_recovered() {
 }
 
 #[tokio::test]
-async fn create_with_truncated_body_is_recovered() {
+async fn truncated_create_is_recovered() {
     let sandbox = start().await;
     let client = client();
     let api = api(&sandbox, &client, main_oauth());

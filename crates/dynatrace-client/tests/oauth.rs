@@ -57,7 +57,7 @@ async fn wrong_account_is_invalid_resource() {
 }
 
 #[tokio::test]
-async fn secret_of_other_client_is_caught_before_sending() {
+async fn mismatched_secret_caught_before_sending() {
     let sandbox = start().await;
     let client = client();
     let api = api(
@@ -98,7 +98,7 @@ async fn legacy_client_reports_legacy_family() {
 }
 
 #[tokio::test]
-async fn refused_environment_api_scopes_fall_back_to_legacy() {
+async fn refused_scopes_fall_back_to_legacy() {
     let mut config = SandboxConfig::default();
     config.oauth_clients.push(OAuthClientSeed {
         client_id: "dt0s02.SBXBOTH1".into(),
@@ -148,7 +148,7 @@ async fn refused_environment_api_scopes_fall_back_to_legacy() {
 }
 
 #[tokio::test]
-async fn main_client_without_grantable_scopes_names_both_families() {
+async fn ungrantable_scopes_name_both_families() {
     let sandbox = start().await;
     sandbox.faults().reject_environment_api_scopes(true);
     let client = client();
@@ -301,7 +301,7 @@ async fn concurrent_callers_share_one_grant() {
 }
 
 #[tokio::test]
-async fn expired_bearer_is_refreshed_once_for_twenty_callers() {
+async fn expired_bearer_refreshed_once_for_twenty() {
     let sandbox = start_with(SandboxConfig {
         bearer_lifetime: Duration::from_secs(2),
         ..SandboxConfig::default()
