@@ -17,6 +17,7 @@ use crate::client::DynatraceClient;
 use crate::credentials::{AuthKind, Credentials, OAuthClient};
 use crate::environment_url::{EnvironmentUrl, is_trusted_host};
 use crate::error::{Error, ErrorCode};
+use crate::redact::scrub;
 use crate::response::{api_error, parse_json};
 use crate::token_input::{check_token_id, create_body, update_body};
 use crate::transport::{Authorization, Incoming, Outgoing, RetryMode, host_label};
@@ -180,7 +181,7 @@ impl TokenApi {
             access.scope(ScopeFamily::EnvironmentApi),
             access.scope(ScopeFamily::Legacy),
         );
-        error.message = format!(
+        error.message = scrub(&format!(
             "The OAuth client {} has neither the scope {first} nor {second}, which {} tokens \
              needs. Add {first} to the client in Account Management > OAuth clients.",
             client.client_id.trim(),
@@ -188,7 +189,7 @@ impl TokenApi {
                 Access::Read => "listing and reading",
                 Access::Write => "creating, changing and deleting",
             }
-        );
+        ));
         error.missing_scopes = vec![first.to_string(), second.to_string()];
         Err(error)
     }
@@ -536,10 +537,10 @@ fn json_bytes(value: &Value) -> Zeroizing<Vec<u8>> {
 
 fn not_found_names_id(mut error: Error, id: &str) -> Error {
     if error.code == ErrorCode::NotFound {
-        error.message = format!(
+        error.message = scrub(&format!(
             "No token with the ID {id} exists in this environment. It may have been deleted; \
              refresh the list."
-        );
+        ));
         error.token_id = Some(id.to_string());
     }
     error

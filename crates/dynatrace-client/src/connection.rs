@@ -160,6 +160,9 @@ pub(crate) async fn check_connection(api: &TokenApi) -> Result<ConnectionReport,
         warnings.extend(clock_warning(api, url));
         warnings.extend(proxy_warning(url));
     }
+    // Local environments serve the API and SSO on one host, which would repeat its warnings.
+    let mut seen = std::collections::HashSet::new();
+    warnings.retain(|warning| seen.insert(warning.clone()));
     for warning in &warnings {
         tracing::warn!(warning = %warning, "connection check");
     }

@@ -7,6 +7,7 @@ use url::Url;
 use crate::api_token_types::{ApiToken, CreateApiToken, ListQuery};
 use crate::api_tokens::TokenApi;
 use crate::error::{Error, ErrorCode};
+use crate::redact::scrub;
 use crate::transport::host_label;
 
 /// Tokens read per page while looking for a token whose create response was lost.
@@ -86,19 +87,19 @@ impl TokenApi {
             }
             Ok(_) => {
                 let mut error = original;
-                error.message = format!(
+                error.message = scrub(&format!(
                     "{} No token named \"{name}\" was created, so trying again is safe.",
                     error.message
-                );
+                ));
                 error
             }
             Err(lookup) => {
                 let mut error = original;
-                error.message = format!(
+                error.message = scrub(&format!(
                     "{} Whether the token was created could not be checked ({}); look for a \
                      token named \"{name}\" under Access tokens before trying again.",
                     error.message, lookup.message
-                );
+                ));
                 error
             }
         }
