@@ -76,7 +76,7 @@ fn curl(arguments: &[&str], input: &str) -> (String, u16) {
     )
 }
 
-/// The manual flow: one curl for the SSO bearer, one for the create.
+/// Runs the manual flow: one curl for the SSO bearer, one for the create.
 fn curl_pair(base: &str, name: &str) {
     let form = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("grant_type", "client_credentials")

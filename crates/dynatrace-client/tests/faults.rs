@@ -183,7 +183,8 @@ async fn rate_limit_beyond_attempts_reports_delay() {
     let error = api.list(&ListQuery::default()).await.unwrap_err();
     assert_eq!(error.code, ErrorCode::RateLimited);
     let delay = error.retry_after.expect("delay from X-RateLimit-Reset");
-    assert!(delay >= Duration::from_secs(1) && delay <= Duration::from_secs(300));
+    assert!(delay >= Duration::from_secs(1), "{delay:?}");
+    assert!(delay <= Duration::from_secs(300), "{delay:?}");
     sandbox.stop().await;
 }
 

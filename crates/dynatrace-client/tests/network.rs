@@ -27,8 +27,8 @@ On0LMlwaznh15s+7YrR4I64RqR6AJUq1og==
 -----END CERTIFICATE-----
 ";
 
-/// Starts a loopback server that answers every request with a 302 to `location`, as an apps
-/// host answers SSO discovery and browser pages.
+/// Starts a loopback server that returns a 302 to `location` for every request, as an apps
+/// host does for SSO discovery and browser pages.
 async fn redirecting_server(location: String) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();

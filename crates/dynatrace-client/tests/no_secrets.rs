@@ -16,7 +16,7 @@ use dynatrace_sandbox::{DropPoint, Target, seed};
 async fn outputs_and_logs_hold_no_secret() {
     let logs = LogBuffer::default();
     // Only this crate's events: the sandbox's own logs are not under test. The test runtime is
-    // single-threaded, so the thread-local default subscriber sees every task.
+    // single-threaded, so the thread-local default subscriber receives events from every task.
     let subscriber = tracing_subscriber::fmt()
         .with_writer(logs.clone())
         .with_ansi(false)

@@ -85,7 +85,8 @@ async fn legacy_client_reports_legacy_family() {
 
     let report = api.check_connection().await.unwrap();
     assert_eq!(report.scope_family, Some(ScopeFamily::Legacy));
-    assert!(report.can_read && report.can_write);
+    assert!(report.can_read);
+    assert!(report.can_write);
     assert!(
         report
             .granted_scopes

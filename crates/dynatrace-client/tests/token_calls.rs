@@ -155,7 +155,8 @@ async fn check_connection_reports_each_auth_kind() {
         report.scope_family,
         Some(dynatrace_client::ScopeFamily::EnvironmentApi)
     );
-    assert!(report.can_read && report.can_write);
+    assert!(report.can_read);
+    assert!(report.can_write);
     assert!(
         report
             .granted_scopes
@@ -189,7 +190,8 @@ async fn check_connection_reports_each_auth_kind() {
         report.granted_scopes,
         vec!["apiTokens.read", "apiTokens.write"]
     );
-    assert!(report.can_read && report.can_write);
+    assert!(report.can_read);
+    assert!(report.can_write);
     assert!(report.api_base.as_str().ends_with("/api/v2/"));
     assert_no_secret(&format!("{report:?}"));
     assert_no_secret(&serde_json::to_string(&report).unwrap());
