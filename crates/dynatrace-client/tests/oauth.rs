@@ -372,3 +372,41 @@ async fn sso_origin_override_is_used() {
     assert_eq!(report.sso_origin, Some(sandbox.base_url()));
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn write_only_api_token_can_still_create() {
+    let sandbox = start().await;
+    let client = client();
+    let writer = api(&sandbox, &client, api_token());
+    let write_only = writer
+        .create(&dynatrace_client::CreateApiToken {
+            name: "write only".into(),
+            scopes: vec!["apiTokens.write".into()],
+            expiration: None,
+            personal_access_token: false,
+        })
+        .await
+        .unwrap();
+    let api = api(
+        &sandbox,
+        &client,
+        Credentials::ApiToken(write_only.token.clone()),
+    );
+
+    let report = api.check_connection().await.unwrap();
+    assert!(!report.can_read);
+    assert!(report.can_write);
+    assert!(
+        report.warnings.iter().any(|w| w.contains("apiTokens.read")),
+        "{:?}",
+        report.warnings
+    );
+    assert_eq!(report.token_count, 0);
+
+    let created = api
+        .create(&create_request("by write-only token"))
+        .await
+        .unwrap();
+    assert!(created.id.starts_with("dt0c01."));
+    sandbox.stop().await;
+}
