@@ -129,6 +129,9 @@ impl TokenApi {
                 match token.creation_date {
                     Some(created) if created < since => older_seen = true,
                     // Tokens without a creation date cannot be ruled out by age.
+                    // NOTE: a token with the same name that someone else created inside the
+                    // window (clock allowance included) is taken for ours; the error names its
+                    // ID and how many matched, so the user can check before deleting.
                     _ => {
                         if token.name.as_deref().map(str::trim) == Some(name) {
                             matches.push(token);
