@@ -105,15 +105,17 @@ export async function launchApp({ application = appBinary(), extraEnv = {} } = {
   let spawnError = null;
   driver.once("error", (error) => (spawnError = error));
 
+  const killDriverOnExit = () => {
+    if (driver.exitCode === null && driver.signalCode === null) driver.kill("SIGKILL");
+  };
+  process.once("exit", killDriverOnExit);
   const stopDriver = async () => {
     if (driver.exitCode === null && driver.signalCode === null) {
       driver.kill("SIGTERM");
       await driverExited;
     }
+    process.off("exit", killDriverOnExit);
   };
-  process.once("exit", () => {
-    if (driver.exitCode === null && driver.signalCode === null) driver.kill("SIGKILL");
-  });
 
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
