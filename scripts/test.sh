@@ -55,14 +55,20 @@ record() {
   fi
 }
 
-# Records whether cargo test ran a test that matches a pattern, so a suite that goes missing
-# from the workspace fails the run instead of passing unnoticed.
-expect_in_cargo_output() {
-  local name="$1" pattern="$2"
-  if grep -Eq "$pattern" "$logs/cargo-test---workspace.log"; then
+# Records whether cargo test ran an integration test file and all its tests passed, so a suite
+# that goes missing from the workspace fails the run instead of passing unnoticed. The result is
+# the first "test result:" line after the "Running <file>" line.
+expect_cargo_test_file() {
+  local name="$1" file="$2"
+  local result
+  result="$(awk -v running="Running $file " '
+    index($0, running) { found = 1; next }
+    found && /^test result:/ { print; exit }
+  ' "$logs/cargo-test---workspace.log")"
+  if [[ $result == "test result: ok."* ]]; then
     record "$name" 0 0
   else
-    printf '[test] %s: no line matching /%s/ in the cargo test output\n' "$name" "$pattern"
+    printf '[test] %s: %s\n' "$name" "${result:-$file did not run in cargo test}"
     record "$name" 1 0
   fi
 }
@@ -77,10 +83,8 @@ run_suite "cargo test --workspace" cargo test --workspace --no-fail-fast
 # and no embedded UI) at the same path. Both variants stay cached, so this only relinks.
 run_suite "app build (UI embedded)" \
   cargo build -p token-wizard --features tauri/custom-protocol
-expect_in_cargo_output "contract test (tests/contract.rs)" \
-  'Running tests/contract\.rs'
-expect_in_cargo_output "bindings staleness check" \
-  'test [^ ]*bindings[^ ]* \.\.\. ok'
+expect_cargo_test_file "contract test (dynatrace-sandbox)" tests/contract.rs
+expect_cargo_test_file "bindings staleness check (src-tauri)" tests/bindings.rs
 # The end-to-end tests get their own copy of the binary: a cargo command run meanwhile in the
 # same target folder could replace target/debug/token-wizard with a build that has no UI.
 export TOKEN_WIZARD_APP="$HEADLESS_ROOT/token-wizard"
