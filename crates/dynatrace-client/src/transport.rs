@@ -326,9 +326,9 @@ pub(crate) fn map_reqwest_error(error: &reqwest::Error, url: &Url, timeout: Dura
         let error = Error::new(
             ErrorCode::Timeout,
             format!(
-                "{host} did not answer within {} s. Check the network connection or proxy, then \
+                "{host} did not answer within {}. Check the network connection or proxy, then \
                  try again.",
-                timeout.as_secs()
+                duration_text(timeout)
             ),
         )
         .with_host(host)
@@ -337,7 +337,9 @@ pub(crate) fn map_reqwest_error(error: &reqwest::Error, url: &Url, timeout: Dura
     }
 
     if error.is_connect() {
-        let error = if lower.contains("dns error")
+        let error = if let Some(tls) = rustls_error(error) {
+            tls_error(&host, tls_cause(tls))
+        } else if lower.contains("dns error")
             || lower.contains("failed to lookup address")
             || lower.contains("name or service not known")
             || lower.contains("nodename nor servname")
@@ -355,7 +357,7 @@ pub(crate) fn map_reqwest_error(error: &reqwest::Error, url: &Url, timeout: Dura
             || lower.contains("tls")
             || lower.contains("handshake")
         {
-            tls_error(&host, &lower)
+            tls_error(&host, tls_cause_from_text(&lower))
         } else if lower.contains("proxy") || lower.contains("tunnel") {
             Error::new(
                 ErrorCode::Proxy,
@@ -390,31 +392,172 @@ pub(crate) fn map_reqwest_error(error: &reqwest::Error, url: &Url, timeout: Dura
     .with_detail(chain)
 }
 
-fn tls_error(host: &str, lower_chain: &str) -> Error {
-    let cause = if lower_chain.contains("unknownissuer") || lower_chain.contains("unknown issuer") {
-        format!(
+/// Formats a timeout for messages: `300 ms`, `30 s` or `1.5 s`.
+fn duration_text(duration: Duration) -> String {
+    if duration < Duration::from_secs(1) {
+        format!("{} ms", duration.as_millis())
+    } else if duration.subsec_millis() == 0 {
+        format!("{} s", duration.as_secs())
+    } else {
+        format!("{:.1} s", duration.as_secs_f64())
+    }
+}
+
+/// Returns the rustls error behind a failed TLS connection, if the chain contains one.
+///
+/// rustls errors reach reqwest wrapped in an `io::Error`, and `io::Error::source` skips the
+/// error it wraps, so every `io::Error` in the chain is opened with `get_ref`.
+fn rustls_error<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if let Some(found) = error.downcast_ref::<rustls::Error>() {
+            return Some(found);
+        }
+        current = match error
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            Some(inner) => Some(inner as &(dyn StdError + 'static)),
+            None => error.source(),
+        };
+    }
+    None
+}
+
+/// Why a TLS connection failed, as far as it matters for the fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TlsCause {
+    /// No trusted root CA issued the certificate chain: typically TLS inspection.
+    UnknownIssuer,
+    /// The certificate expired. `not_after` is its last valid second, when known.
+    Expired {
+        not_after: Option<u64>,
+    },
+    /// The certificate is not valid yet. `not_before` is its first valid second, when known.
+    NotValidYet {
+        not_before: Option<u64>,
+    },
+    /// The certificate is for other names, which `presented` lists when known.
+    WrongName {
+        presented: Vec<String>,
+    },
+    Other,
+}
+
+fn tls_cause(error: &rustls::Error) -> TlsCause {
+    use rustls::CertificateError as Cert;
+    let rustls::Error::InvalidCertificate(certificate) = error else {
+        return TlsCause::Other;
+    };
+    match certificate {
+        Cert::UnknownIssuer => TlsCause::UnknownIssuer,
+        Cert::Expired => TlsCause::Expired { not_after: None },
+        Cert::ExpiredContext { not_after, .. } => TlsCause::Expired {
+            not_after: Some(not_after.as_secs()),
+        },
+        Cert::NotValidYet => TlsCause::NotValidYet { not_before: None },
+        Cert::NotValidYetContext { not_before, .. } => TlsCause::NotValidYet {
+            not_before: Some(not_before.as_secs()),
+        },
+        Cert::NotValidForName => TlsCause::WrongName {
+            presented: Vec::new(),
+        },
+        Cert::NotValidForNameContext { presented, .. } => TlsCause::WrongName {
+            presented: presented
+                .iter()
+                .filter_map(|name| presented_name(name))
+                .collect(),
+        },
+        _ => TlsCause::Other,
+    }
+}
+
+/// Turns a name as webpki lists it (`DnsName("host.example")`, `IpAddress(10.0.0.1)`) into
+/// the plain name. Other kinds of names are left out.
+fn presented_name(listed: &str) -> Option<String> {
+    if let Some(rest) = listed.strip_prefix("DnsName(\"") {
+        return rest.strip_suffix("\")").map(str::to_string);
+    }
+    listed
+        .strip_prefix("IpAddress(")
+        .and_then(|rest| rest.strip_suffix(')'))
+        .map(str::to_string)
+}
+
+/// Reads the cause from the error text, for failures whose chain contains no rustls error.
+fn tls_cause_from_text(lower_chain: &str) -> TlsCause {
+    if lower_chain.contains("unknownissuer") || lower_chain.contains("unknown issuer") {
+        TlsCause::UnknownIssuer
+    } else if lower_chain.contains("expired") {
+        TlsCause::Expired { not_after: None }
+    } else if lower_chain.contains("notvalidforname") || lower_chain.contains("not valid for name")
+    {
+        TlsCause::WrongName {
+            presented: Vec::new(),
+        }
+    } else {
+        TlsCause::Other
+    }
+}
+
+/// Formats seconds since the Unix epoch as a UTC date (`2026-12-04`).
+fn utc_date(seconds: u64) -> Option<String> {
+    let seconds = i64::try_from(seconds).ok()?;
+    let timestamp = jiff::Timestamp::from_second(seconds).ok()?;
+    Some(
+        timestamp
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()
+            .to_string(),
+    )
+}
+
+fn tls_error(host: &str, cause: TlsCause) -> Error {
+    let message = match cause {
+        TlsCause::UnknownIssuer => format!(
             "The certificate of {host} was issued by a CA this computer does not trust. This \
              usually means a corporate proxy inspects TLS traffic: install your organisation's \
              root CA in the operating system's trust store, or choose it as an extra CA file \
              (PEM) in the settings."
-        )
-    } else if lower_chain.contains("expired") {
-        format!(
-            "The certificate of {host} has expired or the local clock is wrong. Check the date and time of this computer."
-        )
-    } else if lower_chain.contains("notvalidforname") || lower_chain.contains("not valid for name")
-    {
-        format!(
-            "The certificate presented for {host} is for a different host name. A proxy may be \
-             intercepting the connection, or the URL names the wrong host."
-        )
-    } else {
-        format!(
+        ),
+        TlsCause::Expired { not_after } => {
+            let when = not_after
+                .and_then(utc_date)
+                .map(|date| format!(" on {date}"))
+                .unwrap_or_default();
+            format!(
+                "The certificate of {host} expired{when}, or the clock of this computer is \
+                 wrong. Check the date and time of this computer. If they are right, the \
+                 server's certificate needs renewing."
+            )
+        }
+        TlsCause::NotValidYet { not_before } => {
+            let when = not_before
+                .and_then(utc_date)
+                .map(|date| format!(" (valid from {date})"))
+                .unwrap_or_default();
+            format!(
+                "The certificate of {host} is not valid yet{when}, so the clock of this \
+                 computer is probably wrong. Check its date and time."
+            )
+        }
+        TlsCause::WrongName { presented } => {
+            let names = match presented.len() {
+                0 => String::new(),
+                1..=3 => format!(" ({})", presented.join(", ")),
+                more => format!(" ({} and {} more)", presented[..3].join(", "), more - 3),
+            };
+            format!(
+                "The certificate presented for {host} is for a different host name{names}. A \
+                 proxy may be intercepting the connection, or the URL names the wrong host."
+            )
+        }
+        TlsCause::Other => format!(
             "The secure (TLS) connection to {host} failed. If your network inspects TLS, \
              install its root CA in the operating system or choose it as an extra CA file (PEM)."
-        )
+        ),
     };
-    Error::new(ErrorCode::Tls, cause)
+    Error::new(ErrorCode::Tls, message)
 }
 
 #[cfg(test)]
@@ -445,10 +588,80 @@ mod tests {
     fn unknown_issuer_names_tls_inspection() {
         let error = tls_error(
             "abc12345.apps.dynatrace.com",
-            "invalid peer certificate: unknownissuer",
+            tls_cause_from_text("invalid peer certificate: unknownissuer"),
         );
         assert_eq!(error.code, ErrorCode::Tls);
         assert!(error.message.contains("root CA"));
         assert!(error.message.contains("abc12345.apps.dynatrace.com"));
+    }
+
+    #[test]
+    fn certificate_errors_map_to_causes() {
+        use rustls::CertificateError as Cert;
+        use rustls::pki_types::{ServerName, UnixTime};
+        let cause = |error| tls_cause(&rustls::Error::InvalidCertificate(error));
+
+        assert_eq!(cause(Cert::UnknownIssuer), TlsCause::UnknownIssuer);
+        assert_eq!(
+            cause(Cert::ExpiredContext {
+                time: UnixTime::since_unix_epoch(Duration::from_secs(1_800_000_000)),
+                not_after: UnixTime::since_unix_epoch(Duration::from_secs(1_609_372_800)),
+            }),
+            TlsCause::Expired {
+                not_after: Some(1_609_372_800)
+            }
+        );
+        assert_eq!(
+            cause(Cert::NotValidForNameContext {
+                expected: ServerName::try_from("abc12345.apps.dynatrace.com").unwrap(),
+                presented: vec![
+                    "DnsName(\"proxy.corp.example\")".to_string(),
+                    "IpAddress(10.0.0.1)".to_string(),
+                    "DirectoryName".to_string(),
+                ],
+            }),
+            TlsCause::WrongName {
+                presented: vec!["proxy.corp.example".to_string(), "10.0.0.1".to_string()]
+            }
+        );
+        assert_eq!(cause(Cert::BadSignature), TlsCause::Other);
+        assert_eq!(
+            tls_cause(&rustls::Error::General("handshake".into())),
+            TlsCause::Other
+        );
+    }
+
+    #[test]
+    fn rustls_error_is_found_inside_io_error() {
+        let io = std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
+        );
+        let found = rustls_error(&io).map(tls_cause);
+        assert_eq!(found, Some(TlsCause::UnknownIssuer));
+        let plain = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        assert!(rustls_error(&plain).is_none());
+    }
+
+    #[test]
+    fn expiry_date_is_named() {
+        let error = tls_error(
+            "abc12345.apps.dynatrace.com",
+            TlsCause::Expired {
+                not_after: Some(1_609_372_800),
+            },
+        );
+        assert!(
+            error.message.contains("expired on 2020-12-31"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration_text(Duration::from_millis(300)), "300 ms");
+        assert_eq!(duration_text(Duration::from_secs(30)), "30 s");
+        assert_eq!(duration_text(Duration::from_millis(1_500)), "1.5 s");
     }
 }
