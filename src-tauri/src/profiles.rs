@@ -60,6 +60,12 @@ pub struct Profile {
     pub sandbox: bool,
     pub last_scopes: Vec<String>,
     pub last_preset_id: Option<String>,
+    /// Custom host (outside `dynatrace.com` and `dynatracelabs.com`) the user confirmed for
+    /// `environment_url`. The secret goes to no other custom host. Files written before hosts
+    /// could be confirmed lack it, which reads as `None`.
+    #[serde(default)]
+    #[specta(optional)]
+    pub trusted_host: Option<String>,
 }
 
 /// Contents of the profile form, sent to validate or save.
@@ -77,6 +83,9 @@ pub struct ProfileInput {
     #[specta(type = Option<String>)]
     pub secret: Option<SecretString>,
     pub sandbox: bool,
+    /// Custom host the user confirmed, as `EnvironmentPreview::custom_host` named it. Saving
+    /// fails while the environment URL has a custom host other than this one.
+    pub trusted_host: Option<String>,
 }
 
 /// Hand-written so the secret never reaches a log line.
@@ -91,6 +100,7 @@ impl std::fmt::Debug for ProfileInput {
             .field("client_id", &self.client_id)
             .field("secret", &self.secret.as_ref().map(|_| "[REDACTED]"))
             .field("sandbox", &self.sandbox)
+            .field("trusted_host", &self.trusted_host)
             .finish()
     }
 }
@@ -130,13 +140,15 @@ impl Core {
             None => None,
         };
 
-        let report = validation::validate_profile(&input, existing.as_ref());
+        let mut report = validation::validate_profile(&input, existing.as_ref());
+        if let Some(error) = validation::unconfirmed_host_error(&input, &report) {
+            report.field_errors.push(error);
+        }
         if !report.field_errors.is_empty() {
             return Err(AppError::invalid_fields(report.field_errors));
         }
-        let environment_url = report
+        let environment = report
             .environment
-            .map(|preview| preview.display)
             .ok_or_else(|| AppError::internal("validated profile without an environment"))?;
 
         let id = existing
@@ -155,7 +167,7 @@ impl Core {
             id: id.clone(),
             name: input.name.trim().to_string(),
             auth_method: input.auth_method,
-            environment_url,
+            environment_url: environment.display,
             account_uuid: oauth.then(|| trimmed(&input.account_uuid)).flatten(),
             client_id: oauth.then(|| trimmed(&input.client_id)).flatten(),
             secret_stored: input.secret.is_some()
@@ -168,6 +180,9 @@ impl Core {
                 .map(|p| p.last_scopes.clone())
                 .unwrap_or_default(),
             last_preset_id: existing.as_ref().and_then(|p| p.last_preset_id.clone()),
+            // Only a confirmed custom host is kept, in the client's spelling; trust sent for
+            // a Dynatrace host or an older address is dropped.
+            trusted_host: environment.custom_host,
         };
 
         match profiles.iter_mut().find(|stored| stored.id == id) {
@@ -177,7 +192,12 @@ impl Core {
         store::write(self.store.as_ref(), store::PROFILES_KEY, &profiles)?;
         store::write(self.store.as_ref(), store::LAST_PROFILE_KEY, &id)?;
 
-        tracing::info!(profile_id = %id, auth_method = ?profile.auth_method, "profile saved");
+        tracing::info!(
+            profile_id = %id,
+            auth_method = ?profile.auth_method,
+            trusted_host = profile.trusted_host.as_deref(),
+            "profile saved"
+        );
         Ok(profile)
     }
 

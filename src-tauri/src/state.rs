@@ -3,6 +3,7 @@
 //! `Core` contains no Tauri types: the store, the clipboard and the event sink come in as trait
 //! objects, so tests drive the same logic without a window.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
@@ -27,6 +28,8 @@ pub struct Core {
     pub(crate) client_config: dynatrace_client::ClientConfig,
     /// Client for real environments, made on first use; it caches bearers between calls.
     pub(crate) client: std::sync::OnceLock<dynatrace_client::DynatraceClient>,
+    /// Clients with `allow_custom_hosts`, one per confirmed custom host, made on first use.
+    pub(crate) custom_host_clients: Mutex<HashMap<String, dynatrace_client::DynatraceClient>>,
     /// Serialises read-modify-write cycles on the settings file.
     pub(crate) store_lock: tokio::sync::Mutex<()>,
     pub(crate) sandbox: tokio::sync::Mutex<Option<RunningSandbox>>,
@@ -55,6 +58,7 @@ impl Core {
             on_clipboard_cleared,
             client_config,
             client: std::sync::OnceLock::new(),
+            custom_host_clients: Mutex::new(HashMap::new()),
             store_lock: tokio::sync::Mutex::new(()),
             sandbox: tokio::sync::Mutex::new(None),
             held_token: Mutex::new(None),
@@ -100,6 +104,27 @@ impl Core {
         }
         let client = dynatrace_client::DynatraceClient::new(self.client_config.clone())?;
         Ok(self.client.get_or_init(|| client))
+    }
+
+    /// Returns the client for `host`, a custom host the user confirmed, making it on first use.
+    pub(crate) fn custom_host_client(
+        &self,
+        host: &str,
+    ) -> Result<dynatrace_client::DynatraceClient, AppError> {
+        let mut clients = self
+            .custom_host_clients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(client) = clients.get(host) {
+            return Ok(client.clone());
+        }
+        let config = dynatrace_client::ClientConfig {
+            allow_custom_hosts: true,
+            ..self.client_config.clone()
+        };
+        let client = dynatrace_client::DynatraceClient::new(config)?;
+        clients.insert(host.to_string(), client.clone());
+        Ok(client)
     }
 
     pub(crate) fn lock_held_token(&self) -> MutexGuard<'_, Option<HeldToken>> {

@@ -1,8 +1,8 @@
 //! Connection checks, token creation and revocation for a saved profile.
 
 use dynatrace_client::{
-    CreateApiToken, Credentials, EnvironmentUrl, Expiration, OAuthClient, ScopeFamily, TokenApi,
-    parse_account_uuid,
+    CreateApiToken, Credentials, DynatraceClient, EnvironmentUrl, Expiration, OAuthClient,
+    ScopeFamily, TokenApi, parse_account_uuid,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -12,6 +12,7 @@ use crate::clipboard::HeldToken;
 use crate::error::{AppError, FieldMessage};
 use crate::profiles::{AuthMethod, Profile};
 use crate::state::Core;
+use crate::validation;
 
 /// Maximum relative expiry a user can pick, in days (ten years).
 pub const MAX_EXPIRY_DAYS: u32 = 3650;
@@ -249,7 +250,30 @@ impl Core {
 
         let environment = EnvironmentUrl::parse(&profile.environment_url)?;
         let display = environment.display();
-        Ok((self.client()?.token_api(environment, credentials), display))
+        let client = self.environment_client(profile, &environment)?;
+        Ok((client.token_api(environment, credentials), display))
+    }
+
+    /// Picks the client for a real environment. Only an API token profile whose token host is
+    /// the custom host it confirmed gets a client with `allow_custom_hosts`. That client would
+    /// send the secret to any host a call names, but API token calls go only to the token host
+    /// and follow no redirects. OAuth and platform tokens may be sent on to an SSO host, so they
+    /// never get it. Every other profile gets the shared client, which rejects a custom host
+    /// with `untrusted_host` before sending anything.
+    fn environment_client(
+        &self,
+        profile: &Profile,
+        environment: &EnvironmentUrl,
+    ) -> Result<DynatraceClient, AppError> {
+        let api_base = environment.token_api_base(profile.auth_method.into())?;
+        let confirmed = validation::custom_host(&api_base).filter(|host| {
+            profile.auth_method == AuthMethod::ApiToken
+                && profile.trusted_host.as_deref() == Some(host.as_str())
+        });
+        match confirmed {
+            Some(host) => self.custom_host_client(&host),
+            None => self.client().cloned(),
+        }
     }
 }
 

@@ -1,12 +1,13 @@
 //! Checks of the profile form as the user types, with the client crate's parsers; no network.
 
 use dynatrace_client::{
-    AuthKind, Credentials, EnvironmentUrl, Stage, check_client_id, check_client_secret,
-    parse_account_uuid,
+    AuthKind, ClientConfig, Credentials, EnvironmentUrl, Stage, check_client_id,
+    check_client_secret, parse_account_uuid,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use specta::Type;
+use url::Url;
 
 use crate::error::FieldMessage;
 use crate::profiles::{AuthMethod, Profile, ProfileInput};
@@ -51,6 +52,11 @@ pub struct EnvironmentPreview {
     pub api_base: String,
     /// Changes made by normalisation, for example a removed UI path.
     pub notes: Vec<String>,
+    /// Host (with its port when not the default) that receives the secret when it lies outside
+    /// `dynatrace.com` and `dynatracelabs.com`, such as a Managed cluster. The app sends it the
+    /// secret only after the user confirms this host (`ProfileInput::trusted_host`). `None` for
+    /// Dynatrace and loopback hosts, and for sandbox profiles, which never use the address.
+    pub custom_host: Option<String>,
 }
 
 /// Outcome of checking the profile form.
@@ -148,30 +154,77 @@ fn check_environment(input: &ProfileInput, report: &mut ValidationReport) {
         ));
     }
 
-    // TODO: the profile form has no way to trust a custom host yet, so the client
-    // (`allow_custom_hosts` off) rejects calls to Managed clusters outside dynatrace.com.
-    if kind == EnvironmentKind::Managed {
+    let api_base = match parsed.token_api_base(AuthKind::from(input.auth_method)) {
+        Ok(api_base) => api_base,
+        Err(e) => {
+            report
+                .field_errors
+                .push(FieldMessage::new("environmentUrl", e.message));
+            return;
+        }
+    };
+
+    let custom_host = custom_host(&api_base).filter(|_| !input.sandbox);
+    if let Some(host) = &custom_host
+        && !is_confirmed(input, host)
+    {
         report.warnings.push(FieldMessage::new(
             "environmentUrl",
-            "Token Wizard sends credentials only to dynatrace.com and dynatracelabs.com hosts, \
-             so it cannot connect to a Managed cluster on another domain yet.",
+            format!(
+                "{host} is not a Dynatrace host (dynatrace.com or dynatracelabs.com). If it is \
+                 your Dynatrace Managed cluster, confirm that you trust it with this token."
+            ),
         ));
     }
 
-    match parsed.token_api_base(AuthKind::from(input.auth_method)) {
-        Ok(api_base) => {
-            report.environment = Some(EnvironmentPreview {
-                display: parsed.display(),
-                environment_id: parsed.environment_id().map(str::to_string),
-                kind,
-                api_base: api_base.to_string(),
-                notes: parsed.notes().to_vec(),
-            });
-        }
-        Err(e) => report
-            .field_errors
-            .push(FieldMessage::new("environmentUrl", e.message)),
+    report.environment = Some(EnvironmentPreview {
+        display: parsed.display(),
+        environment_id: parsed.environment_id().map(str::to_string),
+        kind,
+        api_base: api_base.to_string(),
+        notes: parsed.notes().to_vec(),
+        custom_host,
+    });
+}
+
+/// Returns the host of `api_base` with its port, as the client names it, when the client
+/// sends secrets there only with `allow_custom_hosts` set.
+pub(crate) fn custom_host(api_base: &Url) -> Option<String> {
+    if ClientConfig::default().allows_secrets_to(api_base) {
+        return None;
     }
+    let host = api_base.host_str()?;
+    Some(match api_base.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    })
+}
+
+/// Returns whether the user confirmed exactly `host`. Trust given to another host does not count.
+fn is_confirmed(input: &ProfileInput, host: &str) -> bool {
+    input
+        .trusted_host
+        .as_deref()
+        .is_some_and(|trusted| trusted.trim().eq_ignore_ascii_case(host))
+}
+
+/// Returns the field error for a custom host the user has not confirmed, which blocks saving.
+pub fn unconfirmed_host_error(
+    input: &ProfileInput,
+    report: &ValidationReport,
+) -> Option<FieldMessage> {
+    let host = report.environment.as_ref()?.custom_host.as_deref()?;
+    if is_confirmed(input, host) {
+        return None;
+    }
+    Some(FieldMessage::new(
+        "environmentUrl",
+        format!(
+            "{host} is not a Dynatrace host, so the app sends it no secret until you confirm it. \
+             If it is your Dynatrace Managed cluster, select \"I trust {host} with this token\" \
+             under the environment URL and save again."
+        ),
+    ))
 }
 
 /// Requires a new secret unless the edited profile has one stored for the same sign-in method.
@@ -249,6 +302,7 @@ mod tests {
             client_id: None,
             secret: Some(SecretString::from(secret.to_string())),
             sandbox: false,
+            trusted_host: None,
         }
     }
 
@@ -304,5 +358,106 @@ mod tests {
             report.environment.map(|e| e.kind),
             Some(EnvironmentKind::Sandbox)
         );
+    }
+
+    const MANAGED_URL: &str =
+        "https://dynatrace.example.com/e/8a3f2b1c-1234-4d5e-9f00-112233445566";
+
+    fn managed_input(trusted_host: Option<&str>) -> ProfileInput {
+        let mut input = token_input(AuthMethod::ApiToken, API_TOKEN);
+        input.environment_url = MANAGED_URL.into();
+        input.trusted_host = trusted_host.map(str::to_string);
+        input
+    }
+
+    fn custom_host_of(report: &ValidationReport) -> Option<&str> {
+        report.environment.as_ref()?.custom_host.as_deref()
+    }
+
+    #[test]
+    fn managed_host_needs_confirmation() {
+        let input = managed_input(None);
+
+        let report = validate_profile(&input, None);
+
+        assert_eq!(custom_host_of(&report), Some("dynatrace.example.com"));
+        assert_eq!(fields(&report.field_errors), Vec::<&str>::new());
+        assert_eq!(fields(&report.warnings), ["environmentUrl"]);
+        assert!(report.warnings[0].message.contains("dynatrace.example.com"));
+        let error = unconfirmed_host_error(&input, &report).expect("saving is blocked");
+        assert_eq!(error.field, "environmentUrl");
+        assert!(
+            error
+                .message
+                .contains("I trust dynatrace.example.com with this token")
+        );
+    }
+
+    #[test]
+    fn confirmed_host_is_accepted() {
+        let input = managed_input(Some("Dynatrace.Example.com"));
+
+        let report = validate_profile(&input, None);
+
+        assert_eq!(custom_host_of(&report), Some("dynatrace.example.com"));
+        assert_eq!(report.warnings, []);
+        assert_eq!(unconfirmed_host_error(&input, &report), None);
+    }
+
+    #[test]
+    fn trust_in_another_host_does_not_count() {
+        let mut input = managed_input(Some("dynatrace.example.com"));
+        input.environment_url = "https://cluster.example.org/e/prod01".into();
+
+        let report = validate_profile(&input, None);
+
+        assert_eq!(custom_host_of(&report), Some("cluster.example.org"));
+        let error = unconfirmed_host_error(&input, &report).expect("saving is blocked");
+        assert!(
+            error.message.contains("cluster.example.org"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn custom_host_includes_its_port() {
+        let mut input = managed_input(Some("dynatrace.example.com"));
+        input.environment_url = "https://dynatrace.example.com:9999/e/prod01".into();
+
+        let report = validate_profile(&input, None);
+
+        assert_eq!(custom_host_of(&report), Some("dynatrace.example.com:9999"));
+        assert!(unconfirmed_host_error(&input, &report).is_some());
+    }
+
+    #[test]
+    fn dynatrace_hosts_need_no_confirmation() {
+        for url in [
+            "https://abc12345.live.dynatrace.com",
+            "https://abc12345.apps.dynatrace.com",
+            "https://abc12345.sprint.dynatracelabs.com",
+            "http://127.0.0.1:8080",
+        ] {
+            let mut input = token_input(AuthMethod::ApiToken, API_TOKEN);
+            input.environment_url = url.into();
+
+            let report = validate_profile(&input, None);
+
+            assert!(report.environment.is_some(), "{url}");
+            assert_eq!(custom_host_of(&report), None, "{url}");
+            assert_eq!(unconfirmed_host_error(&input, &report), None, "{url}");
+        }
+    }
+
+    #[test]
+    fn sandbox_profile_needs_no_confirmation() {
+        let mut input = managed_input(None);
+        input.sandbox = true;
+
+        let report = validate_profile(&input, None);
+
+        assert_eq!(custom_host_of(&report), None);
+        assert_eq!(unconfirmed_host_error(&input, &report), None);
     }
 }

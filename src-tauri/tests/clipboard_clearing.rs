@@ -32,6 +32,7 @@ async fn created_token(harness: &Harness, seconds: u32) -> CreatedToken {
             client_id: Some(info.client_id),
             secret: Some(SecretString::from(info.client_secret)),
             sandbox: true,
+            trusted_host: None,
         })
         .await
         .unwrap();

@@ -46,6 +46,7 @@ async fn sandbox_flow_logs_no_secret() {
         client_id: Some(info.client_id.clone()),
         secret: Some(SecretString::from(info.client_secret.clone())),
         sandbox: true,
+        trusted_host: None,
     };
     let profile = harness.core.save_profile(input).await.unwrap();
     harness.core.test_connection(&profile.id).await.unwrap();

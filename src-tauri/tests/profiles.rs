@@ -27,6 +27,7 @@ fn oauth_input() -> ProfileInput {
         client_id: Some(CLIENT_ID.into()),
         secret: Some(SecretString::from(client_secret())),
         sandbox: false,
+        trusted_host: None,
     }
 }
 
@@ -274,22 +275,148 @@ async fn app_state_reports_real_keychain() {
     assert!(state.sandbox.is_none());
 }
 
-#[tokio::test]
-async fn managed_environment_gets_host_warning() {
-    let harness = Harness::new();
-    let mut input = oauth_input();
-    input.auth_method = AuthMethod::ApiToken;
-    input.environment_url =
-        "https://dynatrace.example.com/e/8a3f2b1c-1234-4d5e-9f00-112233445566".into();
+const MANAGED_URL: &str = "https://dynatrace.example.com/e/8a3f2b1c-1234-4d5e-9f00-112233445566";
+const MANAGED_HOST: &str = "dynatrace.example.com";
+const API_TOKEN: &str = "dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.\
+    ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
-    let report = harness.core.validate_profile(&input);
+fn managed_input(trusted_host: Option<&str>) -> ProfileInput {
+    ProfileInput {
+        id: None,
+        name: "Managed".into(),
+        auth_method: AuthMethod::ApiToken,
+        environment_url: MANAGED_URL.into(),
+        account_uuid: None,
+        client_id: None,
+        secret: Some(SecretString::from(API_TOKEN)),
+        sandbox: false,
+        trusted_host: trusted_host.map(str::to_string),
+    }
+}
+
+#[tokio::test]
+async fn managed_environment_needs_host_confirmation() {
+    let harness = Harness::new();
+
+    let report = harness.core.validate_profile(&managed_input(None));
 
     let environment = report.environment.expect("Managed address parses");
     assert_eq!(environment.kind, EnvironmentKind::Managed);
+    assert_eq!(environment.custom_host.as_deref(), Some(MANAGED_HOST));
     let warning = report.warnings.iter().find(|w| w.field == "environmentUrl");
     assert!(
-        warning.is_some_and(|w| w.message.contains("Managed")),
+        warning.is_some_and(|w| w.message.contains(MANAGED_HOST)),
         "{:?}",
         report.warnings
     );
+}
+
+#[tokio::test]
+async fn unconfirmed_custom_host_is_not_saved() {
+    let harness = Harness::new();
+
+    let error = harness
+        .core
+        .save_profile(managed_input(None))
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.code, ErrorCode::InvalidInput);
+    assert_eq!(error.field_errors.len(), 1, "{:?}", error.field_errors);
+    assert_eq!(error.field_errors[0].field, "environmentUrl");
+    let message = &error.field_errors[0].message;
+    assert!(message.contains(MANAGED_HOST), "{message}");
+    assert!(message.contains("I trust"), "{message}");
+    assert!(harness.core.profiles().is_empty());
+}
+
+#[tokio::test]
+async fn confirmed_custom_host_is_saved() {
+    let harness = Harness::new();
+
+    let saved = harness
+        .core
+        .save_profile(managed_input(Some(MANAGED_HOST)))
+        .await
+        .expect("confirmed host saves");
+
+    assert_eq!(saved.trusted_host.as_deref(), Some(MANAGED_HOST));
+    assert_eq!(harness.core.profiles(), vec![saved.clone()]);
+    harness.core.delete_profile(&saved.id).await.unwrap();
+}
+
+#[tokio::test]
+async fn changed_host_needs_new_confirmation() {
+    let harness = Harness::new();
+    let saved = harness
+        .core
+        .save_profile(managed_input(Some(MANAGED_HOST)))
+        .await
+        .unwrap();
+    let mut edit = managed_input(Some(MANAGED_HOST));
+    edit.id = Some(saved.id.clone());
+    edit.secret = None;
+    edit.environment_url = "https://other.example.com/e/prod01".into();
+
+    let error = harness.core.save_profile(edit.clone()).await.unwrap_err();
+
+    assert_eq!(error.field_errors[0].field, "environmentUrl");
+    assert!(
+        error.field_errors[0].message.contains("other.example.com"),
+        "{}",
+        error.field_errors[0].message
+    );
+    assert_eq!(
+        harness.core.profiles(),
+        vec![saved.clone()],
+        "stored profile unchanged"
+    );
+
+    edit.trusted_host = Some("other.example.com".into());
+    let moved = harness
+        .core
+        .save_profile(edit)
+        .await
+        .expect("new host confirmed");
+    assert_eq!(moved.trusted_host.as_deref(), Some("other.example.com"));
+    harness.core.delete_profile(&saved.id).await.unwrap();
+}
+
+#[tokio::test]
+async fn dynatrace_host_drops_saved_trust() {
+    let harness = Harness::new();
+    let saved = harness
+        .core
+        .save_profile(managed_input(Some(MANAGED_HOST)))
+        .await
+        .unwrap();
+    let mut edit = managed_input(Some(MANAGED_HOST));
+    edit.id = Some(saved.id.clone());
+    edit.secret = None;
+    edit.environment_url = "https://abc12345.live.dynatrace.com".into();
+
+    let edited = harness
+        .core
+        .save_profile(edit)
+        .await
+        .expect("SaaS host saves");
+
+    assert_eq!(edited.trusted_host, None);
+    harness.core.delete_profile(&saved.id).await.unwrap();
+}
+
+#[tokio::test]
+async fn dynatrace_host_needs_no_confirmation() {
+    let harness = Harness::new();
+    let mut input = managed_input(None);
+    input.environment_url = "https://abc12345.live.dynatrace.com".into();
+
+    let saved = harness
+        .core
+        .save_profile(input)
+        .await
+        .expect("SaaS host saves");
+
+    assert_eq!(saved.trusted_host, None);
+    harness.core.delete_profile(&saved.id).await.unwrap();
 }

@@ -22,6 +22,7 @@ async fn sandbox_profile(harness: &Harness, secret: &str) -> (SandboxInfo, Profi
         client_id: Some(info.client_id.clone()),
         secret: Some(SecretString::from(secret.to_string())),
         sandbox: true,
+        trusted_host: None,
     };
     let profile = harness
         .core

@@ -10,7 +10,7 @@ use url::Url;
 
 use crate::api_tokens::TokenApi;
 use crate::credentials::Credentials;
-use crate::environment_url::EnvironmentUrl;
+use crate::environment_url::{EnvironmentUrl, is_trusted_host};
 use crate::error::{Error, ErrorCode};
 use crate::sso::BearerCache;
 
@@ -70,6 +70,16 @@ impl Default for ClientConfig {
                 env!("CARGO_PKG_VERSION")
             ),
         }
+    }
+}
+
+impl ClientConfig {
+    /// Returns whether this configuration lets secrets go to `url`'s host: a host under
+    /// `dynatrace.com` or `dynatracelabs.com`, loopback, or any host while
+    /// `allow_custom_hosts` is set. The token and SSO calls apply the same rule before they send
+    /// a credential.
+    pub fn allows_secrets_to(&self, url: &Url) -> bool {
+        is_trusted_host(url) || self.allow_custom_hosts
     }
 }
 
@@ -191,4 +201,50 @@ fn build_http(config: &ClientConfig, use_proxy: bool) -> Result<reqwest::Client,
             format!("The HTTP client could not be set up: {error}."),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(text: &str) -> Url {
+        Url::parse(text).unwrap()
+    }
+
+    #[test]
+    fn dynatrace_and_loopback_hosts_receive_secrets() {
+        let config = ClientConfig::default();
+
+        for allowed in [
+            "https://abc12345.apps.dynatrace.com/",
+            "https://abc12345.live.dynatrace.com/",
+            "https://abc12345.sprint.dynatracelabs.com/",
+            "https://sso.dynatrace.com/",
+            "http://127.0.0.1:8080/",
+            "http://localhost:8080/",
+            "http://[::1]:8080/",
+        ] {
+            assert!(config.allows_secrets_to(&url(allowed)), "{allowed}");
+        }
+    }
+
+    #[test]
+    fn custom_hosts_need_allow_custom_hosts() {
+        let lookalikes = [
+            "https://dynatrace.example.com/e/prod01/",
+            "https://evil-dynatrace.com/",
+            "https://dynatrace.com.example.com/",
+            "https://10.0.0.5/e/prod01/",
+        ];
+        let default = ClientConfig::default();
+        let custom = ClientConfig {
+            allow_custom_hosts: true,
+            ..ClientConfig::default()
+        };
+
+        for host in lookalikes {
+            assert!(!default.allows_secrets_to(&url(host)), "{host}");
+            assert!(custom.allows_secrets_to(&url(host)), "{host}");
+        }
+    }
 }

@@ -54,6 +54,8 @@ pub struct Harness {
     pub cleared_events: Arc<AtomicUsize>,
     pub keychain: Keychain,
     pub store_path: PathBuf,
+    /// The settings file the core uses, for tests that write what an older version saved.
+    pub store: Arc<tauri_plugin_store::Store<MockRuntime>>,
     // Kept alive for the store plugin and the settings file.
     _app: tauri::App<MockRuntime>,
     _data_dir: tempfile::TempDir,
@@ -77,7 +79,7 @@ impl Harness {
         let counter = Arc::clone(&cleared_events);
         let core = Core::new(
             keychain.clone(),
-            store,
+            store.clone(),
             clipboard.clone(),
             Arc::new(move || {
                 counter.fetch_add(1, Ordering::SeqCst);
@@ -90,6 +92,7 @@ impl Harness {
             cleared_events,
             keychain,
             store_path,
+            store,
             _app: app,
             _data_dir: data_dir,
         }

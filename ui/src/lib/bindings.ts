@@ -114,6 +114,13 @@ export type EnvironmentPreview = {
 	apiBase: string,
 	/**  Changes made by normalisation, for example a removed UI path. */
 	notes: string[],
+	/**
+	 *  Host (with its port when not the default) that receives the secret when it lies outside
+	 *  `dynatrace.com` and `dynatracelabs.com`, such as a Managed cluster. The app sends it the
+	 *  secret only after the user confirms this host (`ProfileInput::trusted_host`). `None` for
+	 *  Dynatrace and loopback hosts, and for sandbox profiles, which never use the address.
+	 */
+	customHost: string | null,
 };
 
 /**
@@ -181,6 +188,12 @@ export type Profile = {
 	sandbox: boolean,
 	lastScopes: string[],
 	lastPresetId: string | null,
+	/**
+	 *  Custom host (outside `dynatrace.com` and `dynatracelabs.com`) the user confirmed for
+	 *  `environment_url`. The secret goes to no other custom host. Files written before hosts
+	 *  could be confirmed lack it, which reads as `None`.
+	 */
+	trustedHost?: string | null,
 };
 
 /**  Contents of the profile form, sent to validate or save. */
@@ -195,6 +208,11 @@ export type ProfileInput = {
 	/**  Client secret, platform token or API token; `None` keeps the stored one. */
 	secret: string | null,
 	sandbox: boolean,
+	/**
+	 *  Custom host the user confirmed, as `EnvironmentPreview::custom_host` named it. Saving
+	 *  fails while the environment URL has a custom host other than this one.
+	 */
+	trustedHost: string | null,
 };
 
 /**
