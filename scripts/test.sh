@@ -79,16 +79,19 @@ run_suite "front end: build" npm run build:ui
 # --no-fail-fast runs every test binary even after one fails, so the checks below still see
 # whether the contract and bindings tests ran.
 run_suite "cargo test --workspace" cargo test --workspace --no-fail-fast
-# After cargo test, which leaves its own variant of the binary (tauri with its "test" feature
-# and no embedded UI) at the same path. Both variants stay cached, so this only relinks.
-run_suite "app build (UI embedded)" \
-  cargo build -p token-wizard --features tauri/custom-protocol
 expect_cargo_test_file "contract test (dynatrace-sandbox)" tests/contract.rs
 expect_cargo_test_file "bindings staleness check (src-tauri)" tests/bindings.rs
+
+# This comes after cargo test, which leaves its own variant of the binary (tauri with its "test"
+# feature, no embedded UI) at the same path. Both variants stay cached in target/, so after the
+# first run this step rebuilds only what changed.
 # The end-to-end tests get their own copy of the binary: a cargo command run meanwhile in the
 # same target folder could replace target/debug/token-wizard with a build that has no UI.
 export TOKEN_WIZARD_APP="$HEADLESS_ROOT/token-wizard"
-cp target/debug/token-wizard "$TOKEN_WIZARD_APP" 2>/dev/null || rm -f "$TOKEN_WIZARD_APP"
+if run_suite "app build (UI embedded)" \
+  cargo build -p token-wizard --features tauri/custom-protocol; then
+  cp target/debug/token-wizard "$TOKEN_WIZARD_APP"
+fi
 run_suite "end-to-end tests" npm test --prefix tests/e2e
 
 printf '\n[test] ==== summary (logs in %s)\n' "$logs"
