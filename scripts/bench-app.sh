@@ -81,9 +81,9 @@ What is measured:
   (\`performance.timeOrigin\` plus the entry's time, on the same system clock). "First screen
   seen" is the first 10 ms poll that finds the first screen's button (\`welcome-sandbox\`, or
   the template's only button), so it is late by up to one poll and one WebDriver round trip.
-- Memory is read from \`/proc\` 3 s after the first screen appears: VmRSS of the app process,
-  its WebKitWebProcess and its WebKitNetworkProcess, and their PSS (\`smaps_rollup\`), which
-  shares the common libraries out between the processes instead of counting them in each.
+- Memory is read from \`/proc\` 3 s after the first screen appears. RSS is VmRSS of the app
+  process, its WebKitWebProcess and its WebKitNetworkProcess. PSS (\`smaps_rollup\`) splits
+  pages shared between processes, such as common libraries, instead of counting them in each.
 - The template is \`bench/template-app/\`: \`tauri::Builder::default()\` with one window and a
   static HTML page, no plugins, built with the same release profile (\`strip\`, thin LTO,
   4 codegen units). Both run under WebDriver automation (\`TAURI_WEBVIEW_AUTOMATION\`), as
