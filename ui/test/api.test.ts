@@ -65,6 +65,7 @@ describe("api wrapper", () => {
       clientId: SANDBOX.clientId,
       secret: SANDBOX.clientSecret,
       sandbox: true,
+      trustedHost: null,
     });
 
     await api.createToken(profile.id, {

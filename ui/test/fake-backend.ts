@@ -81,6 +81,9 @@ export const PRESETS: Preset[] = [
   },
 ];
 
+/** A Managed address: `https://<cluster>/e/<environment ID>`. */
+const MANAGED = /^https:\/\/[^/]+\/e\/([A-Za-z0-9-]+)$/;
+const DYNATRACE_HOST = /(^|\.)dynatrace(labs)?\.com$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function appError(
@@ -218,6 +221,24 @@ export class FakeBackend {
         field: "environmentUrl",
         message: "Start the URL with https://, for example https://abc12345.apps.dynatrace.com.",
       });
+    } else if (MANAGED.test(url) && !DYNATRACE_HOST.test(new URL(url).hostname)) {
+      const customHost = input.sandbox ? null : new URL(url).host;
+      environment = {
+        display: url,
+        environmentId: MANAGED.exec(url)?.[1] ?? null,
+        kind: "managed",
+        apiBase: `${url}/api/v2/`,
+        notes,
+        customHost,
+      };
+      if (customHost !== null && input.trustedHost !== customHost) {
+        warnings.push({
+          field: "environmentUrl",
+          message:
+            `${customHost} is not a Dynatrace host (dynatrace.com or dynatracelabs.com). If it ` +
+            "is your Dynatrace Managed cluster, confirm that you trust it with this token.",
+        });
+      }
     } else {
       const local = url.startsWith("http://127.0.0.1");
       environment = {
@@ -226,6 +247,7 @@ export class FakeBackend {
         kind: local ? "sandbox" : "saas",
         apiBase: `${url}/platform/classic/environment-api/v2/`,
         notes,
+        customHost: null,
       };
     }
 
@@ -264,6 +286,24 @@ export class FakeBackend {
     if (!this.keychainAvailable) {
       throw appError("keychain_unavailable", "No keychain is available to store the secret.");
     }
+    const customHost = this.validate(input).environment?.customHost ?? null;
+    if (customHost !== null && input.trustedHost !== customHost) {
+      throw appError(
+        "invalid_input",
+        "Some fields are not valid. Correct the marked fields and try again.",
+        {
+          fieldErrors: [
+            {
+              field: "environmentUrl",
+              message:
+                `${customHost} is not a Dynatrace host, so the app sends it no secret until you ` +
+                `confirm it. If it is your Dynatrace Managed cluster, select "I trust ` +
+                `${customHost} with this token" under the environment URL and save again.`,
+            },
+          ],
+        },
+      );
+    }
     const existing = this.profiles.find((profile) => profile.id === input.id);
     const id = existing?.id ?? `profile-${this.nextProfile++}`;
     if (input.secret !== null) this.secrets.set(id, input.secret);
@@ -278,6 +318,7 @@ export class FakeBackend {
       sandbox: input.sandbox,
       lastScopes: existing?.lastScopes ?? [],
       lastPresetId: existing?.lastPresetId ?? null,
+      trustedHost: customHost,
     };
     this.profiles = [...this.profiles.filter((saved) => saved.id !== id), profile];
     return profile;
@@ -309,7 +350,9 @@ export class FakeBackend {
       canRead: true,
       canWrite: true,
       tokenCount: 3,
-      apiBase: `${profile.environmentUrl}/platform/classic/environment-api/v2/`,
+      apiBase: profile.trustedHost
+        ? `${profile.environmentUrl}/api/v2/`
+        : `${profile.environmentUrl}/platform/classic/environment-api/v2/`,
       ssoOrigin: profile.sandbox ? profile.environmentUrl : "https://sso.dynatrace.com",
       warnings: [],
     };

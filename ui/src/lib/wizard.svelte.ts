@@ -41,6 +41,8 @@ export type ConnectForm = {
   clientId: string;
   secret: string;
   sandbox: boolean;
+  /** Custom host (such as a Managed cluster) the user trusts with the secret. */
+  trustedHost: string | null;
 };
 
 export type CreateForm = {
@@ -63,6 +65,7 @@ export function emptyConnectForm(): ConnectForm {
     clientId: "",
     secret: "",
     sandbox: false,
+    trustedHost: null,
   };
 }
 
@@ -90,6 +93,7 @@ export function profileInput(form: ConnectForm): ProfileInput {
     clientId: oauth ? form.clientId.trim() : null,
     secret: form.secret === "" ? null : form.secret.trim(),
     sandbox: form.sandbox,
+    trustedHost: form.trustedHost,
   };
 }
 
@@ -174,6 +178,7 @@ export class Wizard {
       clientId: profile.clientId ?? "",
       secret: "",
       sandbox: profile.sandbox,
+      trustedHost: profile.trustedHost ?? null,
     };
     if (!sameProfile) {
       this.createForm = {
