@@ -163,7 +163,10 @@ mod tests {
     #[test]
     fn catalogue_has_every_creatable_scope() {
         assert_eq!(catalogue().len(), 91);
-        assert_eq!(find("InstallerDownload").map(|s| s.id), Some("InstallerDownload"));
+        assert_eq!(
+            find("InstallerDownload").map(|s| s.id),
+            Some("InstallerDownload")
+        );
         assert!(find("apiTokens.write").is_some());
     }
 
@@ -172,8 +175,16 @@ mod tests {
         let mut seen = HashSet::new();
         for scope in catalogue() {
             assert!(seen.insert(scope.id), "duplicate scope {}", scope.id);
-            assert!(!scope.meaning.trim().is_empty(), "scope {} has no meaning", scope.id);
-            assert!(!scope.id.contains(char::is_whitespace), "scope {:?}", scope.id);
+            assert!(
+                !scope.meaning.trim().is_empty(),
+                "scope {} has no meaning",
+                scope.id
+            );
+            assert!(
+                !scope.id.contains(char::is_whitespace),
+                "scope {:?}",
+                scope.id
+            );
         }
     }
 
@@ -187,7 +198,11 @@ mod tests {
         for preset in PRESETS {
             assert!(!preset.scopes.is_empty(), "preset {} is empty", preset.id);
             for scope in preset.scopes {
-                assert!(find(scope).is_some(), "preset {} has unknown scope {scope}", preset.id);
+                assert!(
+                    find(scope).is_some(),
+                    "preset {} has unknown scope {scope}",
+                    preset.id
+                );
             }
         }
     }
