@@ -14,7 +14,7 @@ use jiff::SignedDuration;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::faults::{DropPoint, Target};
+use crate::faults::{DropPoint, MAX_CLOCK_SKEW, MAX_DELAY, Target};
 use crate::state::AppState;
 
 pub(crate) fn routes() -> Router<Arc<AppState>> {
@@ -96,6 +96,9 @@ async fn arm_faults(State(state): State<Arc<AppState>>, body: Bytes) -> Response
     }) {
         return admin_error(format!("serverError needs a 5xx status, got {status}"));
     }
+    if let Some(message) = requests.iter().find_map(out_of_range) {
+        return admin_error(message);
+    }
 
     let faults = &state.faults;
     for request in requests {
@@ -145,6 +148,27 @@ async fn arm_faults(State(state): State<Arc<AppState>>, body: Bytes) -> Response
         }
     }
     Json(snapshot(&state)).into_response()
+}
+
+/// Describes a delay or skew outside the bounds the fault knobs take, or returns `None`.
+fn out_of_range(request: &FaultRequest) -> Option<String> {
+    let max_delay_ms = MAX_DELAY.as_millis();
+    let max_skew_ms = MAX_CLOCK_SKEW.as_millis();
+    match request {
+        FaultRequest::Latency { delay_ms } | FaultRequest::SlowBody { delay_ms, .. }
+            if u128::from(*delay_ms) > max_delay_ms =>
+        {
+            Some(format!(
+                "delayMs must be between 0 and {max_delay_ms} (ten minutes), got {delay_ms}"
+            ))
+        }
+        FaultRequest::ClockSkew { skew_ms } if i128::from(*skew_ms).abs() > max_skew_ms => {
+            Some(format!(
+                "skewMs must be between -{max_skew_ms} and {max_skew_ms} (ten years), got {skew_ms}"
+            ))
+        }
+        _ => None,
+    }
 }
 
 async fn reset(State(state): State<Arc<AppState>>) -> Json<Value> {

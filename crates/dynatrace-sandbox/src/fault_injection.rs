@@ -124,7 +124,9 @@ pub(crate) async fn apply(
     };
     mark_response_source(endpoint, &mut response);
 
-    let now = Timestamp::now() + state.faults.clock_skew();
+    // The skew is bounded, but a date out of range must still not panic: keep the real one.
+    let now = Timestamp::now();
+    let now = now.checked_add(state.faults.clock_skew()).unwrap_or(now);
     if let Ok(text) = rfc2822::DateTimePrinter::new().timestamp_to_rfc9110_string(&now)
         && let Ok(date) = HeaderValue::from_str(&text)
     {

@@ -9,6 +9,15 @@ use std::time::Duration;
 use jiff::SignedDuration;
 use serde::{Deserialize, Serialize};
 
+/// Largest delay [`Faults::set_latency`] and [`Faults::slow_body`] take (ten minutes); longer
+/// delays are cut to it.
+pub const MAX_DELAY: Duration = Duration::from_secs(10 * 60);
+
+/// Largest clock skew, either way, [`Faults::set_clock_skew`] takes (ten years of 365.25 days);
+/// larger skews are cut to it.
+pub const MAX_CLOCK_SKEW: SignedDuration =
+    SignedDuration::from_secs(10 * 36_525 * 24 * 60 * 60 / 100);
+
 /// Which requests a fault applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -86,9 +95,10 @@ pub struct Faults {
 }
 
 impl Faults {
-    /// Delays every request (SSO and token API) by `delay` before it is handled.
+    /// Delays every request (SSO and token API) by `delay` (at most [`MAX_DELAY`]) before it is
+    /// handled.
     pub fn set_latency(&self, delay: Duration) {
-        self.lock().latency = delay;
+        self.lock().latency = delay.min(MAX_DELAY);
     }
 
     /// Responds to the next `count` matching calls with 429, `X-RateLimit-Limit`,
@@ -123,8 +133,9 @@ impl Faults {
     }
 
     /// Sends the headers of the next `count` matching responses at once and their bodies after
-    /// `delay`.
+    /// `delay` (at most [`MAX_DELAY`]).
     pub fn slow_body(&self, target: Target, count: u32, delay: Duration) {
+        let delay = delay.min(MAX_DELAY);
         self.arm(target, count, FaultAction::SlowBody { delay });
     }
 
@@ -138,9 +149,10 @@ impl Faults {
         self.lock().omit_token_secret = count;
     }
 
-    /// Shifts the `Date` header of every response by `skew`.
+    /// Shifts the `Date` header of every response by `skew`, cut to [`MAX_CLOCK_SKEW`] either
+    /// way.
     pub fn set_clock_skew(&self, skew: SignedDuration) {
-        self.lock().clock_skew = skew;
+        self.lock().clock_skew = skew.clamp(-MAX_CLOCK_SKEW, MAX_CLOCK_SKEW);
     }
 
     /// Makes the SSO reject every `environment-api:*` scope, as if the OAuth client could no

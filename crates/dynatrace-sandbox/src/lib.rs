@@ -40,5 +40,7 @@ mod ui;
 pub mod seed;
 
 pub use config::{ApiTokenSeed, OAuthClientSeed, PlatformTokenSeed, SandboxConfig};
-pub use faults::{DropPoint, FaultAction, FaultRule, FaultSnapshot, Faults, Target};
+pub use faults::{
+    DropPoint, FaultAction, FaultRule, FaultSnapshot, Faults, MAX_CLOCK_SKEW, MAX_DELAY, Target,
+};
 pub use sandbox::Sandbox;

@@ -619,3 +619,71 @@ async fn html_body_on_sso_replaces_the_grant() {
     );
     assert_eq!(sandbox.sso_grant_count(), 0);
 }
+
+async fn arm(sandbox: &dynatrace_sandbox::Sandbox, fault: Value) -> (StatusCode, Value) {
+    let response = http()
+        .post(url(sandbox, "__sandbox/faults"))
+        .json(&fault)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn admin_api_rejects_skew_and_delays_out_of_range() {
+    let sandbox = start().await;
+
+    for fault in [
+        json!({ "fault": "clockSkew", "skewMs": i64::MAX }),
+        json!({ "fault": "clockSkew", "skewMs": i64::MIN }),
+        json!({ "fault": "latency", "delayMs": u64::MAX }),
+        json!({ "fault": "slowBody", "target": "tokenApi", "count": 1, "delayMs": 600_001 }),
+    ] {
+        let (status, body) = arm(&sandbox, fault.clone()).await;
+
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{fault}");
+        assert!(
+            body["error"].as_str().unwrap().contains("must be between"),
+            "{body}"
+        );
+    }
+    let snapshot = sandbox.faults().snapshot();
+    assert_eq!(snapshot.clock_skew, jiff::SignedDuration::ZERO);
+    assert_eq!(snapshot.latency, Duration::ZERO);
+    assert!(snapshot.rules.is_empty());
+}
+
+#[tokio::test]
+async fn largest_skew_still_answers_with_a_date() {
+    let sandbox = start().await;
+    let (status, _) = arm(
+        &sandbox,
+        json!({ "fault": "clockSkew", "skewMs": -315_576_000_000_i64 }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let response = http()
+        .get(url(&sandbox, "__sandbox/state"))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let date = response.headers()["date"].to_str().unwrap().to_owned();
+    assert!(date.ends_with("GMT"), "{date}");
+}
+
+#[test]
+fn setters_cut_values_to_their_bounds() {
+    let faults = dynatrace_sandbox::Faults::default();
+
+    faults.set_clock_skew(jiff::SignedDuration::MAX);
+    faults.set_latency(Duration::MAX);
+
+    let snapshot = faults.snapshot();
+    assert_eq!(snapshot.clock_skew, dynatrace_sandbox::MAX_CLOCK_SKEW);
+    assert_eq!(snapshot.latency, dynatrace_sandbox::MAX_DELAY);
+}
