@@ -101,6 +101,10 @@ pub(crate) fn list(
     matching.sort_by(|left, right| query.sort.compare(left, right));
 
     let total = matching.len();
+    // Every key this API returns points inside the list; one past its end was not made here.
+    if offset > total {
+        return Err(invalid_page_key());
+    }
     let page_end = offset.saturating_add(query.page_size).min(total);
     let page: Vec<Value> = matching
         .get(offset.min(total)..page_end)
@@ -265,11 +269,13 @@ fn decode_cursor(key: &str) -> Result<Cursor, ApiError> {
         .decode(key.trim())
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .ok_or_else(|| {
-            ApiError::violation(
-                "nextPageKey",
-                ParameterLocation::Query,
-                "is not a page key returned by this API",
-            )
-        })
+        .ok_or_else(invalid_page_key)
+}
+
+fn invalid_page_key() -> ApiError {
+    ApiError::violation(
+        "nextPageKey",
+        ParameterLocation::Query,
+        "is not a page key returned by this API",
+    )
 }

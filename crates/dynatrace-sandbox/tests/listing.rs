@@ -144,6 +144,19 @@ async fn invalid_next_page_key_is_bad_request() {
 }
 
 #[tokio::test]
+async fn page_key_past_the_end_is_bad_request() {
+    use base64::Engine;
+    let sandbox = start().await;
+    let bearer = bearer(&sandbox).await;
+    let cursor = json!({ "parameters": [["pageSize", "100"]], "offset": 999_999 });
+    let key = base64::engine::general_purpose::STANDARD.encode(cursor.to_string());
+
+    let (status, body) = list(&sandbox, &bearer, &[("nextPageKey", &key)]).await;
+
+    assert_query_violation(status, &body, "nextPageKey");
+}
+
+#[tokio::test]
 async fn page_size_outside_bounds_is_bad_request() {
     let sandbox = start().await;
     let bearer = bearer(&sandbox).await;
