@@ -287,14 +287,17 @@ impl TokenApi {
     /// Creates a token and returns its secret.
     ///
     /// A create is repeated only after failures that prove it was not applied (429, a
-    /// connection that could not be opened). When the outcome is unknown (timeout, connection
-    /// closed after sending, 5xx, a cut-off body), the tokens created since the attempt are
-    /// listed. A token with the same name gives `CreatedNotDelivered` with its ID. No such token
-    /// gives the original error, and then trying again is safe.
+    /// connection that could not be opened). Before sending, the same-name tokens that already
+    /// exist are listed. When the outcome is unknown (timeout, connection closed after sending,
+    /// 5xx, a cut-off body), the tokens created since the attempt are listed again: one new
+    /// token with the same name gives `CreatedNotDelivered` with its ID, several give
+    /// `CreatedNotDelivered` without an ID (see [`ErrorCode::CreatedNotDelivered`]), none gives
+    /// the original error.
     pub async fn create(&self, request: &CreateApiToken) -> Result<CreatedApiToken, Error> {
         let base = self.api_base()?;
         let body = create_body(request, jiff::Timestamp::now())?;
         let url = self.endpoint(&base, &[]);
+        let existing = self.same_name_before_create(request).await;
         let started = jiff::Timestamp::now();
 
         let result = self
@@ -310,7 +313,9 @@ impl TokenApi {
         let response = match result {
             Ok(response) => response,
             Err(error) if error.is_ambiguous_for_create() => {
-                return Err(self.recover_create(&base, request, started, error).await);
+                return Err(self
+                    .recover_create(&base, request, existing.as_ref(), started, error)
+                    .await);
             }
             Err(error) => return Err(error),
         };
@@ -319,7 +324,9 @@ impl TokenApi {
             Ok(created) => created,
             // A 2xx means the token exists; only its secret may be lost in the broken body.
             Err(error) if error.code == ErrorCode::MalformedResponse => {
-                return Err(self.recover_create(&base, request, started, error).await);
+                return Err(self
+                    .recover_create(&base, request, existing.as_ref(), started, error)
+                    .await);
             }
             Err(error) => return Err(error),
         };

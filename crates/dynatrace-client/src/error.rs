@@ -46,7 +46,15 @@ pub enum ErrorCode {
     UnexpectedContent,
     /// Invalid or truncated JSON.
     MalformedResponse,
-    /// The create response was lost but the token exists (`token_id` is set).
+    /// The create response was lost, but a token with the requested name appeared since the
+    /// attempt.
+    ///
+    /// `token_id` is set only when exactly one such token is new: it was absent from the list
+    /// read just before the create and was created since the attempt. Its owner and creation
+    /// time are in the message. When several tokens match, or the list before the create could
+    /// not be read, `token_id` is `None` and the message lists the candidates: one of them may
+    /// belong to someone else, so nothing is offered for revoking and the user checks them in
+    /// Dynatrace first.
     CreatedNotDelivered,
     /// 201 without a token secret (`token_id` is set when the server sent one).
     TokenSecretMissing,

@@ -347,3 +347,106 @@ async fn latency_only_slows_calls() {
     }
     sandbox.stop().await;
 }
+
+/// A colleague's token with the same name must never be taken for the one a lost create made.
+#[tokio::test]
+async fn lost_create_never_adopts_a_colleagues_token() {
+    let sandbox = start().await;
+    let client = client();
+    let colleague = api(&sandbox, &client, api_token())
+        .create(&create_request("nightly-ingest"))
+        .await
+        .unwrap();
+    let api = api(&sandbox, &client, main_oauth());
+    sandbox
+        .faults()
+        .drop_connection(Target::Create, 1, DropPoint::BeforeApply);
+
+    let error = api
+        .create(&create_request("nightly-ingest"))
+        .await
+        .unwrap_err();
+    assert_ne!(error.code, ErrorCode::CreatedNotDelivered, "{error:?}");
+    assert_eq!(error.token_id, None, "{error:?}");
+    assert!(!error.message.contains(&colleague.id), "{}", error.message);
+    assert_eq!(count_named(&sandbox, "nightly-ingest"), 1);
+    sandbox.stop().await;
+}
+
+/// With a colleague's same-name token present, the token a lost create made is still found,
+/// and the message says whose it is and when it was made.
+#[tokio::test]
+async fn lost_create_is_recovered_next_to_a_colleagues_token() {
+    let sandbox = start().await;
+    let client = client();
+    let colleague = api(&sandbox, &client, api_token())
+        .create(&create_request("nightly-ingest"))
+        .await
+        .unwrap();
+    let api = api(&sandbox, &client, main_oauth());
+    sandbox
+        .faults()
+        .drop_connection(Target::Create, 1, DropPoint::AfterApply);
+
+    let error = api
+        .create(&create_request("nightly-ingest"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::CreatedNotDelivered, "{error:?}");
+    let id = error.token_id.clone().expect("ID of the lost token");
+    assert_ne!(id, colleague.id);
+    let ours = api.get(&id).await.unwrap();
+    assert_eq!(
+        ours.owner.as_deref(),
+        Some(dynatrace_sandbox::seed::SERVICE_USER_EMAIL)
+    );
+    assert!(
+        error
+            .message
+            .contains(dynatrace_sandbox::seed::SERVICE_USER_EMAIL),
+        "{}",
+        error.message
+    );
+    assert!(error.message.contains("created 20"), "{}", error.message);
+    assert_eq!(count_named(&sandbox, "nightly-ingest"), 2);
+    assert_error_clean(&error);
+    sandbox.stop().await;
+}
+
+/// When the tokens cannot be listed before the create, a lost create is reported with its
+/// candidates but without a token ID, so nothing is offered for revoking.
+#[tokio::test]
+async fn lost_create_without_a_list_before_names_no_token_id() {
+    let sandbox = start().await;
+    let client = client();
+    let api = api(&sandbox, &client, api_token());
+    // The first token call (the list before the create) fails, then the create is lost.
+    sandbox.faults().server_error(Target::TokenApi, 1, 500);
+    sandbox
+        .faults()
+        .drop_connection(Target::Create, 1, DropPoint::AfterApply);
+
+    let error = api
+        .create(&create_request("unlisted create"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::CreatedNotDelivered, "{error:?}");
+    assert_eq!(error.token_id, None, "{error:?}");
+    assert_eq!(count_named(&sandbox, "unlisted create"), 1);
+    let created = api
+        .list(&ListQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|token| token.name.as_deref() == Some("unlisted create"))
+        .and_then(|token| token.id)
+        .unwrap();
+    assert!(error.message.contains(&created), "{}", error.message);
+    assert!(
+        error.message.contains("before revoking"),
+        "{}",
+        error.message
+    );
+    assert_error_clean(&error);
+    sandbox.stop().await;
+}
