@@ -322,13 +322,13 @@ impl TokenApi {
 
         let created: CreatedBody = match parse_json(&response, &self.host_hint()) {
             Ok(created) => created,
-            // A 2xx means the token exists; only its secret may be lost in the broken body.
-            Err(error) if error.code == ErrorCode::MalformedResponse => {
+            // A 2xx means the token may exist, whatever the body is (not JSON, empty, cut off):
+            // only its secret is lost, so look for it instead of reporting a plain failure.
+            Err(error) => {
                 return Err(self
                     .recover_create(&base, request, existing.as_ref(), started, error)
                     .await);
             }
-            Err(error) => return Err(error),
         };
         let id = created.id.filter(|id| !id.trim().is_empty());
         let token = created
