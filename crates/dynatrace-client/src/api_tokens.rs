@@ -15,7 +15,7 @@ use crate::api_token_types::{
 };
 use crate::client::DynatraceClient;
 use crate::credentials::{AuthKind, Credentials, OAuthClient};
-use crate::environment_url::{EnvironmentUrl, is_trusted_host};
+use crate::environment_url::{EnvironmentUrl, is_secure_transport, is_trusted_host};
 use crate::error::{Error, ErrorCode};
 use crate::redact::scrub;
 use crate::response::{api_error, parse_json};
@@ -93,6 +93,17 @@ impl TokenApi {
     pub(crate) fn api_base(&self) -> Result<Url, Error> {
         self.credentials.validate()?;
         let base = self.environment.token_api_base(self.credentials.kind())?;
+        if !is_secure_transport(&base) {
+            return Err(Error::input(
+                ErrorCode::UntrustedHost,
+                format!(
+                    "{} is not reached over https, so no credentials were sent to it. Use an \
+                     https:// environment URL.",
+                    host_label(&base)
+                ),
+            )
+            .with_host(host_label(&base)));
+        }
         if !is_trusted_host(&base) && !self.client.inner.config.allow_custom_hosts {
             return Err(Error::input(
                 ErrorCode::UntrustedHost,

@@ -10,7 +10,7 @@ use url::Url;
 
 use crate::api_tokens::TokenApi;
 use crate::credentials::Credentials;
-use crate::environment_url::{EnvironmentUrl, is_trusted_host};
+use crate::environment_url::{EnvironmentUrl, is_secure_transport, is_trusted_host};
 use crate::error::{Error, ErrorCode};
 use crate::sso::BearerCache;
 
@@ -74,12 +74,12 @@ impl Default for ClientConfig {
 }
 
 impl ClientConfig {
-    /// Returns whether this configuration lets secrets go to `url`'s host: a host under
-    /// `dynatrace.com` or `dynatracelabs.com`, loopback, or any host while
-    /// `allow_custom_hosts` is set. The token and SSO calls apply the same rule before they send
-    /// a credential.
+    /// Returns whether this configuration lets secrets go to `url`: `https` (or `http` to
+    /// loopback) to a host under `dynatrace.com` or `dynatracelabs.com`, to loopback, or to any
+    /// host while `allow_custom_hosts` is set. The token and SSO calls apply the same rule before
+    /// they send a credential.
     pub fn allows_secrets_to(&self, url: &Url) -> bool {
-        is_trusted_host(url) || self.allow_custom_hosts
+        is_secure_transport(url) && (is_trusted_host(url) || self.allow_custom_hosts)
     }
 }
 
@@ -225,6 +225,26 @@ mod tests {
             "http://[::1]:8080/",
         ] {
             assert!(config.allows_secrets_to(&url(allowed)), "{allowed}");
+        }
+    }
+
+    #[test]
+    fn plain_http_receives_secrets_only_on_loopback() {
+        let default = ClientConfig::default();
+        let custom = ClientConfig {
+            allow_custom_hosts: true,
+            ..ClientConfig::default()
+        };
+
+        for refused in [
+            "http://sso.dynatrace.com/",
+            "http://evil.dynatrace.com:25/",
+            "http://abc12345.apps.dynatrace.com/",
+            "http://10.0.0.5/e/prod01/",
+            "ftp://sso.dynatrace.com/",
+        ] {
+            assert!(!default.allows_secrets_to(&url(refused)), "{refused}");
+            assert!(!custom.allows_secrets_to(&url(refused)), "{refused}");
         }
     }
 

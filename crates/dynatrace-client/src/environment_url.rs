@@ -142,8 +142,18 @@ pub(crate) fn is_loopback_host(host: &Host<&str>) -> bool {
     }
 }
 
+/// Returns whether `url` is encrypted or stays on this machine: `https`, or `http` to loopback.
+/// No secret or bearer goes anywhere else, whatever the host.
+pub(crate) fn is_secure_transport(url: &Url) -> bool {
+    match url.scheme() {
+        "https" => true,
+        "http" => url.host().is_some_and(|host| is_loopback_host(&host)),
+        _ => false,
+    }
+}
+
 /// Returns whether a host may receive credentials without the user confirming it: Dynatrace's own
-/// domains and loopback.
+/// domains and loopback. The scheme is checked separately by [`is_secure_transport`].
 pub(crate) fn is_trusted_host(url: &Url) -> bool {
     let Some(host) = url.host() else {
         return false;

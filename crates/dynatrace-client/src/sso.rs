@@ -12,9 +12,11 @@ use serde::Deserialize;
 use url::Url;
 use zeroize::Zeroizing;
 
-use crate::client::ClientInner;
+use crate::client::{ClientConfig, ClientInner};
 use crate::credentials::OAuthClient;
-use crate::environment_url::{EnvironmentKind, EnvironmentUrl, is_trusted_host};
+use crate::environment_url::{
+    EnvironmentKind, EnvironmentUrl, is_loopback_host, is_secure_transport, is_trusted_host,
+};
 use crate::error::{Error, ErrorCode};
 use crate::response::{ErrorBody, is_json, parse_error_body, parse_json, retry_delay};
 use crate::transport::{Authorization, Incoming, Outgoing, RetryMode, host_label};
@@ -147,6 +149,17 @@ impl ClientInner {
     ) -> Result<(Bearer, Duration, Instant), Error> {
         // The SSO origin may come from the configuration override, so check it like any
         // other host before the client secret goes there.
+        if !is_secure_transport(sso_origin) {
+            let host = host_label(sso_origin);
+            return Err(Error::input(
+                ErrorCode::UntrustedHost,
+                format!(
+                    "The SSO URL for {host} does not use https, so the client secret was not \
+                     sent. Set an https:// SSO URL, or clear the setting."
+                ),
+            )
+            .with_host(host));
+        }
         if !is_trusted_host(sso_origin) && !self.config.allow_custom_hosts {
             let host = host_label(sso_origin);
             return Err(Error::input(
@@ -260,12 +273,14 @@ impl ClientInner {
 
         let discovered = self.discover_sso_origin(apps).await;
         let origin = match discovered {
-            Some(origin) if is_trusted_host(&origin) || self.config.allow_custom_hosts => origin,
+            Some(origin) if accepts_discovered_sso(environment.kind(), &origin, &self.config) => {
+                origin
+            }
             Some(origin) => {
                 tracing::warn!(
-                    discovered = %host_label(&origin),
+                    discovered = %origin,
                     fallback = %host_label(&fallback),
-                    "ignoring an SSO host outside dynatrace.com and dynatracelabs.com"
+                    "ignoring a discovered SSO origin that is not https on a trusted host"
                 );
                 fallback
             }
@@ -318,6 +333,24 @@ impl ClientInner {
         let location = response.header("location")?;
         let target = url.join(location).ok()?;
         matches!(target.scheme(), "https" | "http").then(|| origin_only(&target))
+    }
+}
+
+/// Returns whether an SSO origin found by discovery may receive the client secret: it passes
+/// [`ClientConfig::allows_secrets_to`], and for a SaaS environment it is also `https` on the
+/// default port and not loopback. Only an explicit SSO override may point a SaaS environment at
+/// loopback.
+fn accepts_discovered_sso(kind: &EnvironmentKind, origin: &Url, config: &ClientConfig) -> bool {
+    if !config.allows_secrets_to(origin) {
+        return false;
+    }
+    match kind {
+        EnvironmentKind::Saas { .. } => {
+            origin.scheme() == "https"
+                && origin.port().is_none()
+                && origin.host().is_some_and(|host| !is_loopback_host(&host))
+        }
+        EnvironmentKind::Managed | EnvironmentKind::Local => true,
     }
 }
 
@@ -581,5 +614,65 @@ mod tests {
             vec!["a:b", "c:d"]
         );
         assert!(bracketed_scopes("no list here").is_empty());
+    }
+
+    #[test]
+    fn discovered_sso_for_saas_needs_https_off_loopback() {
+        let saas = EnvironmentKind::Saas {
+            stage: crate::environment_url::Stage::Production,
+        };
+        let config = ClientConfig::default();
+        let custom = ClientConfig {
+            allow_custom_hosts: true,
+            ..ClientConfig::default()
+        };
+        let url = |text: &str| Url::parse(text).unwrap();
+
+        assert!(accepts_discovered_sso(
+            &saas,
+            &url("https://sso.dynatrace.com/"),
+            &config
+        ));
+        for rejected in [
+            "http://sso.dynatrace.com/",
+            "https://sso.dynatrace.com:8443/",
+            "http://127.0.0.1:8080/",
+            "https://127.0.0.1/",
+            "https://localhost/",
+            "https://sso.example.com/",
+        ] {
+            assert!(
+                !accepts_discovered_sso(&saas, &url(rejected), &config),
+                "{rejected}"
+            );
+        }
+        for rejected in [
+            "http://sso.example.com/",
+            "https://[::1]/",
+            "http://localhost:9/",
+        ] {
+            assert!(
+                !accepts_discovered_sso(&saas, &url(rejected), &custom),
+                "{rejected}"
+            );
+        }
+    }
+
+    #[test]
+    fn discovered_sso_for_local_may_be_loopback_http() {
+        let config = ClientConfig::default();
+        let url = |text: &str| Url::parse(text).unwrap();
+
+        let local = EnvironmentKind::Local;
+        assert!(accepts_discovered_sso(
+            &local,
+            &url("http://127.0.0.1:8080/"),
+            &config
+        ));
+        assert!(!accepts_discovered_sso(
+            &local,
+            &url("http://sso.dynatrace.com/"),
+            &config
+        ));
     }
 }
