@@ -3,6 +3,9 @@
 //! The check runs in a child process inside its own session bus (`dbus-run-session`), with a
 //! gnome-keyring daemon started without a password, so its login collection stays locked.
 
+#![cfg(target_os = "linux")]
+
+use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
 use secrecy::SecretString;
@@ -21,10 +24,19 @@ fn never_unlocked_keyring_is_locked() {
         test_binary.display()
     );
 
+    // gnome-keyring-daemon joins a daemon it finds through XDG_RUNTIME_DIR or
+    // GNOME_KEYRING_CONTROL, as on a developer's desktop, so the child gets a runtime folder of
+    // its own and starts a fresh, never unlocked keyring.
+    let runtime_dir = data_home.join("runtime");
+    std::fs::create_dir_all(&runtime_dir).unwrap();
+    std::fs::set_permissions(&runtime_dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+
     let output = Command::new("dbus-run-session")
         .args(["--", "bash", "-c", &script])
         .env(CHILD_MARKER, "1")
         .env("XDG_DATA_HOME", &data_home)
+        .env("XDG_RUNTIME_DIR", &runtime_dir)
+        .env_remove("GNOME_KEYRING_CONTROL")
         .output()
         .expect("dbus-run-session is installed");
     let stdout = String::from_utf8_lossy(&output.stdout);
