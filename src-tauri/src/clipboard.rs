@@ -61,6 +61,13 @@ pub struct HeldToken {
     pub secret: SecretString,
 }
 
+/// A copy whose clearing timer has not run yet.
+pub(crate) struct PendingCopy {
+    pub generation: u64,
+    pub token_id: String,
+    pub secret: SecretString,
+}
+
 /// When the clipboard will be cleared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -123,6 +130,11 @@ impl Core {
             });
         }
 
+        *self.lock_pending_copy() = Some(PendingCopy {
+            generation,
+            token_id: token_id.clone(),
+            secret: secret.clone(),
+        });
         let core = Arc::clone(self);
         tokio::spawn(async move {
             tokio::time::sleep(Duration::from_secs(u64::from(seconds))).await;
@@ -153,7 +165,31 @@ impl Core {
                 *held = None;
             }
         }
+        {
+            let mut pending = self.lock_pending_copy();
+            if pending
+                .as_ref()
+                .is_some_and(|copy| copy.generation == generation)
+            {
+                *pending = None;
+            }
+        }
+        self.clear_if_still_ours(token_id, secret)
+    }
 
+    /// Clears the clipboard now if a copy's timer has not run yet and the clipboard still
+    /// contains that token, as the app does when its window closes or it quits. Returns whether
+    /// it cleared the clipboard.
+    pub fn clear_pending_copy(&self) -> bool {
+        let Some(copy) = self.lock_pending_copy().take() else {
+            return false;
+        };
+        tracing::info!(token_id = %copy.token_id, "clearing the clipboard before the app closes");
+        self.clear_if_still_ours(&copy.token_id, &copy.secret)
+    }
+
+    /// Clears the clipboard if it still contains `secret`; text copied since is left alone.
+    fn clear_if_still_ours(&self, token_id: &str, secret: &SecretString) -> bool {
         let still_ours = match self.clipboard.read_text() {
             Ok(Some(text)) => text.expose_secret() == secret.expose_secret(),
             Ok(None) => false,
@@ -186,6 +222,12 @@ impl Core {
             .copy_generation
             .lock()
             .unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn lock_pending_copy(&self) -> std::sync::MutexGuard<'_, Option<PendingCopy>> {
+        self.pending_copy
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn next_copy_generation(&self) -> u64 {

@@ -117,12 +117,24 @@ pub fn run() {
         })
         .build(tauri::generate_context!())
         .expect("Tauri app builds from tauri.conf.json")
-        .run(|app, event| {
-            if let tauri::RunEvent::Exit = event {
+        .run(|app, event| match event {
+            // The clearing timer dies with the process, so a token copied less than
+            // `clipboardClearSeconds` ago is cleared now, if the clipboard still contains it.
+            tauri::RunEvent::WindowEvent {
+                event: tauri::WindowEvent::CloseRequested { .. },
+                ..
+            } => {
                 if let Some(core) = app.try_state::<Arc<Core>>() {
+                    core.clear_pending_copy();
+                }
+            }
+            tauri::RunEvent::Exit => {
+                if let Some(core) = app.try_state::<Arc<Core>>() {
+                    core.clear_pending_copy();
                     tauri::async_runtime::block_on(core.stop_sandbox());
                 }
                 tracing::info!("app stopped");
             }
+            _ => {}
         });
 }

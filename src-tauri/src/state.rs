@@ -10,7 +10,7 @@ use serde::Serialize;
 use specta::Type;
 use wizard_keychain::Keychain;
 
-use crate::clipboard::{ClipboardAccess, HeldToken};
+use crate::clipboard::{ClipboardAccess, HeldToken, PendingCopy};
 use crate::error::AppError;
 use crate::profiles::Profile;
 use crate::sandbox::{RunningSandbox, SandboxInfo};
@@ -37,6 +37,8 @@ pub struct Core {
     pub(crate) held_token: Mutex<Option<HeldToken>>,
     /// Counts copies, so only the newest copy's timer clears the clipboard and drops the token.
     pub(crate) copy_generation: Mutex<u64>,
+    /// The newest copy until its timer runs, so closing the app can clear the clipboard early.
+    pub(crate) pending_copy: Mutex<Option<PendingCopy>>,
 }
 
 impl Core {
@@ -63,6 +65,7 @@ impl Core {
             sandbox: tokio::sync::Mutex::new(None),
             held_token: Mutex::new(None),
             copy_generation: Mutex::new(0),
+            pending_copy: Mutex::new(None),
         }
     }
 

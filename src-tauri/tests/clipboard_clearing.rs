@@ -173,3 +173,77 @@ async fn scheduled_timer_clears_and_notifies() {
     assert_eq!(harness.clipboard.text(), None);
     harness.core.stop_sandbox().await;
 }
+
+#[tokio::test]
+async fn closing_clears_a_pending_copy() {
+    let harness = Harness::new();
+    created_token(&harness, 3600).await;
+    harness.core.copy_token().await.unwrap();
+
+    let cleared = harness.core.clear_pending_copy();
+
+    assert!(cleared);
+    assert_eq!(harness.clipboard.text(), None);
+    assert_eq!(harness.cleared_count(), 1);
+    assert!(
+        !harness.core.clear_pending_copy(),
+        "a second close finds nothing pending"
+    );
+    harness.core.stop_sandbox().await;
+}
+
+#[tokio::test]
+async fn closing_leaves_text_copied_since() {
+    let harness = Harness::new();
+    created_token(&harness, 3600).await;
+    harness.core.copy_token().await.unwrap();
+    harness
+        .clipboard
+        .set_text("something the user copied later");
+
+    let cleared = harness.core.clear_pending_copy();
+
+    assert!(!cleared);
+    assert_eq!(
+        harness.clipboard.text().as_deref(),
+        Some("something the user copied later")
+    );
+    harness.core.stop_sandbox().await;
+}
+
+#[tokio::test]
+async fn closing_leaves_the_clipboard_when_clearing_is_off() {
+    let harness = Harness::new();
+    let token = created_token(&harness, 0).await;
+    harness.core.copy_token().await.unwrap();
+
+    let cleared = harness.core.clear_pending_copy();
+
+    assert!(!cleared);
+    assert_eq!(
+        harness.clipboard.text().as_deref(),
+        Some(token.token.as_str())
+    );
+    harness.core.stop_sandbox().await;
+}
+
+#[tokio::test]
+async fn closing_after_the_timer_ran_does_nothing() {
+    let harness = Harness::new();
+    let token = created_token(&harness, 3600).await;
+    harness.core.copy_token().await.unwrap();
+    let generation = harness.core.latest_copy_generation();
+    let secret = SecretString::from(token.token.clone());
+    assert!(
+        harness
+            .core
+            .clear_after_copy(generation, &token.id, &secret)
+    );
+    harness.clipboard.set_text(&token.token);
+
+    let cleared = harness.core.clear_pending_copy();
+
+    assert!(!cleared);
+    assert_eq!(harness.cleared_count(), 1);
+    harness.core.stop_sandbox().await;
+}
