@@ -103,6 +103,24 @@ pub fn run() {
                 "app started"
             );
 
+            // The store plugin opens an unreadable file as empty and overwrites it on the next
+            // save, so it is moved aside first.
+            let store_path = app.path().app_data_dir()?.join(store::STORE_FILE);
+            let set_aside = match store::set_aside_unreadable(&store_path) {
+                Ok(Some(aside)) => {
+                    tracing::warn!(
+                        kept_as = %aside.display(),
+                        "the settings file is not valid JSON; moved aside, starting empty"
+                    );
+                    Some(aside)
+                }
+                Ok(None) => None,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not check or move the settings file");
+                    None
+                }
+            };
+
             let identifier = app.config().identifier.clone();
             let store = app.store(store::STORE_FILE)?;
             let handle = app.handle().clone();
@@ -112,6 +130,9 @@ pub fn run() {
                 Arc::new(PluginClipboard(handle.clone())),
                 clipboard_cleared_hook(handle),
             );
+            if let Some(aside) = set_aside {
+                core.add_notice(store::unreadable_notice(&aside));
+            }
             app.manage(Arc::new(core));
             Ok(())
         })

@@ -105,10 +105,150 @@ impl std::fmt::Debug for ProfileInput {
     }
 }
 
+/// A profile as read from the settings file. Every field that is not needed to use the profile
+/// has a default, so files written before a field existed, or edited by hand, still load. The
+/// window's `Profile` type keeps every field required.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProfileRecord {
+    id: String,
+    name: String,
+    auth_method: AuthMethod,
+    environment_url: String,
+    #[serde(default)]
+    account_uuid: Option<String>,
+    #[serde(default)]
+    client_id: Option<String>,
+    #[serde(default)]
+    secret_stored: bool,
+    #[serde(default)]
+    sandbox: bool,
+    #[serde(default)]
+    last_scopes: Vec<String>,
+    #[serde(default)]
+    last_preset_id: Option<String>,
+    #[serde(default)]
+    trusted_host: Option<String>,
+}
+
+impl From<ProfileRecord> for Profile {
+    fn from(record: ProfileRecord) -> Self {
+        Self {
+            id: record.id,
+            name: record.name,
+            auth_method: record.auth_method,
+            environment_url: record.environment_url,
+            account_uuid: record.account_uuid,
+            client_id: record.client_id,
+            secret_stored: record.secret_stored,
+            sandbox: record.sandbox,
+            last_scopes: record.last_scopes,
+            last_preset_id: record.last_preset_id,
+            trusted_host: record.trusted_host,
+        }
+    }
+}
+
+/// One entry of the `profiles` list in the settings file.
+enum StoredEntry {
+    Readable(Profile),
+    /// An entry this version cannot read, written back unchanged so no profile is lost.
+    Unreadable(serde_json::Value),
+}
+
+/// The `profiles` list as read from the settings file, unreadable entries included.
+pub(crate) struct StoredProfiles {
+    entries: Vec<StoredEntry>,
+}
+
+impl StoredProfiles {
+    /// Reads the list entry by entry. An entry that does not parse is kept as it is and logged
+    /// by position and ID only.
+    pub(crate) fn load(store: &dyn store::SettingsStore) -> Self {
+        let values = match store.get(store::PROFILES_KEY) {
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(serde_json::Value::Array(values)) => values,
+            Some(other) => {
+                tracing::warn!(
+                    "the profiles in the settings file are not a list; kept as they are"
+                );
+                vec![other]
+            }
+        };
+        let entries = values
+            .into_iter()
+            .enumerate()
+            .map(|(index, value)| match ProfileRecord::deserialize(&value) {
+                Ok(record) => StoredEntry::Readable(record.into()),
+                Err(e) => {
+                    // The error text can quote a value, so only its kind reaches the log.
+                    let error = e.to_string();
+                    let kind = error.split(':').next().unwrap_or_default();
+                    tracing::warn!(
+                        index,
+                        profile_id = value.get("id").and_then(serde_json::Value::as_str),
+                        error = kind,
+                        "skipping an unreadable profile in the settings file; it is kept unchanged"
+                    );
+                    StoredEntry::Unreadable(value)
+                }
+            })
+            .collect();
+        Self { entries }
+    }
+
+    /// Returns the readable profiles in the order they were created.
+    pub(crate) fn readable(&self) -> Vec<Profile> {
+        self.iter().cloned().collect()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Profile> {
+        self.entries.iter().filter_map(|entry| match entry {
+            StoredEntry::Readable(profile) => Some(profile),
+            StoredEntry::Unreadable(_) => None,
+        })
+    }
+
+    fn find_mut(&mut self, profile_id: &str) -> Option<&mut Profile> {
+        self.entries.iter_mut().find_map(|entry| match entry {
+            StoredEntry::Readable(profile) if profile.id == profile_id => Some(profile),
+            _ => None,
+        })
+    }
+
+    /// Replaces the profile with the same ID, or appends it.
+    fn upsert(&mut self, profile: Profile) {
+        match self.find_mut(&profile.id) {
+            Some(stored) => *stored = profile,
+            None => self.entries.push(StoredEntry::Readable(profile)),
+        }
+    }
+
+    fn remove(&mut self, profile_id: &str) {
+        self.entries.retain(
+            |entry| !matches!(entry, StoredEntry::Readable(profile) if profile.id == profile_id),
+        );
+    }
+
+    /// Writes every entry back, unreadable ones unchanged, and saves the file.
+    fn write(&self, store: &dyn store::SettingsStore) -> Result<(), AppError> {
+        let mut values = Vec::with_capacity(self.entries.len());
+        for entry in &self.entries {
+            values.push(match entry {
+                StoredEntry::Readable(profile) => {
+                    serde_json::to_value(profile).map_err(|e| AppError::internal(e.to_string()))?
+                }
+                StoredEntry::Unreadable(value) => value.clone(),
+            });
+        }
+        store::write(store, store::PROFILES_KEY, &values)
+    }
+}
+
 impl Core {
-    /// Returns the saved profiles in the order they were created.
+    /// Returns the saved profiles in the order they were created, without unreadable entries.
     pub fn profiles(&self) -> Vec<Profile> {
-        store::read(self.store.as_ref(), store::PROFILES_KEY).unwrap_or_default()
+        StoredProfiles::load(self.store.as_ref()).readable()
     }
 
     pub(crate) fn profile(&self, profile_id: &str) -> Result<Profile, AppError> {
@@ -128,7 +268,7 @@ impl Core {
     /// and the rest in the settings file.
     pub async fn save_profile(&self, input: ProfileInput) -> Result<Profile, AppError> {
         let _guard = self.store_lock.lock().await;
-        let mut profiles = self.profiles();
+        let mut profiles = StoredProfiles::load(self.store.as_ref());
         let existing = match &input.id {
             Some(id) => Some(
                 profiles
@@ -185,11 +325,8 @@ impl Core {
             trusted_host: environment.custom_host,
         };
 
-        match profiles.iter_mut().find(|stored| stored.id == id) {
-            Some(stored) => *stored = profile.clone(),
-            None => profiles.push(profile.clone()),
-        }
-        store::write(self.store.as_ref(), store::PROFILES_KEY, &profiles)?;
+        profiles.upsert(profile.clone());
+        profiles.write(self.store.as_ref())?;
         store::write(self.store.as_ref(), store::LAST_PROFILE_KEY, &id)?;
 
         tracing::info!(
@@ -204,7 +341,7 @@ impl Core {
     /// Deletes the profile and its keychain entry; succeeds when neither exists.
     pub async fn delete_profile(&self, profile_id: &str) -> Result<(), AppError> {
         let _guard = self.store_lock.lock().await;
-        let mut profiles = self.profiles();
+        let mut profiles = StoredProfiles::load(self.store.as_ref());
         let stored = profiles
             .iter()
             .find(|profile| profile.id == profile_id)
@@ -224,8 +361,8 @@ impl Core {
         }
 
         if stored.is_some() {
-            profiles.retain(|profile| profile.id != profile_id);
-            store::write(self.store.as_ref(), store::PROFILES_KEY, &profiles)?;
+            profiles.remove(profile_id);
+            profiles.write(self.store.as_ref())?;
         }
         let last: Option<String> = store::read(self.store.as_ref(), store::LAST_PROFILE_KEY);
         if last.as_deref() == Some(profile_id) {
@@ -259,11 +396,11 @@ impl Core {
     /// Records that the keychain entry is gone, for example after it was deleted outside the app.
     async fn mark_secret_missing(&self, profile_id: &str) {
         let _guard = self.store_lock.lock().await;
-        let mut profiles = self.profiles();
-        if let Some(profile) = profiles.iter_mut().find(|profile| profile.id == profile_id) {
+        let mut profiles = StoredProfiles::load(self.store.as_ref());
+        if let Some(profile) = profiles.find_mut(profile_id) {
             profile.secret_stored = false;
         }
-        if let Err(e) = store::write(self.store.as_ref(), store::PROFILES_KEY, &profiles) {
+        if let Err(e) = profiles.write(self.store.as_ref()) {
             tracing::warn!(profile_id, error = %e, "could not record the missing secret");
         }
     }
@@ -276,12 +413,12 @@ impl Core {
         preset_id: Option<&str>,
     ) -> Result<(), AppError> {
         let _guard = self.store_lock.lock().await;
-        let mut profiles = self.profiles();
-        if let Some(profile) = profiles.iter_mut().find(|profile| profile.id == profile_id) {
+        let mut profiles = StoredProfiles::load(self.store.as_ref());
+        if let Some(profile) = profiles.find_mut(profile_id) {
             profile.last_scopes = scopes.to_vec();
             profile.last_preset_id = preset_id.map(str::to_string);
         }
-        store::write(self.store.as_ref(), store::PROFILES_KEY, &profiles)?;
+        profiles.write(self.store.as_ref())?;
         store::write(self.store.as_ref(), store::LAST_PROFILE_KEY, &profile_id)
     }
 }

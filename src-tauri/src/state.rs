@@ -39,6 +39,8 @@ pub struct Core {
     pub(crate) copy_generation: Mutex<u64>,
     /// The newest copy until its timer runs, so closing the app can clear the clipboard early.
     pub(crate) pending_copy: Mutex<Option<PendingCopy>>,
+    /// Messages about start-up problems, shown in the window.
+    pub(crate) notices: Mutex<Vec<String>>,
 }
 
 impl Core {
@@ -66,7 +68,17 @@ impl Core {
             held_token: Mutex::new(None),
             copy_generation: Mutex::new(0),
             pending_copy: Mutex::new(None),
+            notices: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Adds a message the window shows on its first screen, for example that the settings file
+    /// was moved aside.
+    pub fn add_notice(&self, notice: String) {
+        self.notices
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(notice);
     }
 
     /// Returns everything the window shows at start, including a fresh keychain probe.
@@ -81,6 +93,11 @@ impl Core {
             sandbox,
             settings: self.settings(),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            notices: self
+                .notices
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .clone(),
         }
     }
 
@@ -170,4 +187,7 @@ pub struct AppState {
     pub sandbox: Option<SandboxInfo>,
     pub settings: Settings,
     pub version: String,
+    /// Problems found at start-up that the user should know about, such as a settings file
+    /// that could not be read and was moved aside.
+    pub notices: Vec<String>,
 }

@@ -3,6 +3,8 @@
 //! The file is written by `tauri-plugin-store` in the app data folder. Nothing in it is secret:
 //! profile secrets live in the keychain, keyed by profile ID.
 
+use std::path::{Path, PathBuf};
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -72,6 +74,38 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// Moves the settings file at `path` aside when it is not a JSON object, which the store plugin
+/// would open as empty and overwrite on the next save. Returns the new path of the file.
+///
+/// The copy is named `settings.json.unreadable-<UTC time>` next to the original, so the user can
+/// recover profiles from it by hand.
+pub fn set_aside_unreadable(path: &Path) -> std::io::Result<Option<PathBuf>> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&bytes).is_ok() {
+        return Ok(None);
+    }
+
+    let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ");
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".unreadable-{stamp}"));
+    let aside = path.with_file_name(name);
+    std::fs::rename(path, &aside)?;
+    Ok(Some(aside))
+}
+
+/// The sentence the window shows once the settings file was moved aside.
+pub fn unreadable_notice(aside: &Path) -> String {
+    format!(
+        "The settings file could not be read, so the app started with no saved profiles. The old \
+         file was kept as {}. Secrets saved in the keychain are still there.",
+        aside.display()
+    )
 }
 
 /// Reads `key`, treating a missing or unreadable value as absent.

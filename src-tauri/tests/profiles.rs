@@ -420,3 +420,119 @@ async fn dynatrace_host_needs_no_confirmation() {
     assert_eq!(saved.trusted_host, None);
     harness.core.delete_profile(&saved.id).await.unwrap();
 }
+
+/// A profile entry an older or newer version could have written, which this one cannot read.
+fn unreadable_profile() -> serde_json::Value {
+    serde_json::json!({
+        "id": "0f6a3a52-0000-4000-8000-000000000001",
+        "name": "From another version",
+        "authMethod": "someFutureMethod",
+        "environmentUrl": "https://xyz98765.apps.dynatrace.com",
+        "secretStored": true
+    })
+}
+
+#[tokio::test]
+async fn unreadable_profile_survives_saving_another() {
+    let harness = Harness::new();
+    let good = harness.core.save_profile(oauth_input()).await.unwrap();
+    let mut stored = harness.store.get("profiles").unwrap();
+    stored.as_array_mut().unwrap().push(unreadable_profile());
+    harness.store.set("profiles", stored);
+
+    let mut third = oauth_input();
+    third.name = "Staging".into();
+    let third = harness.core.save_profile(third).await.unwrap();
+
+    let ids: Vec<String> = harness
+        .core
+        .profiles()
+        .into_iter()
+        .map(|profile| profile.id)
+        .collect();
+    assert_eq!(ids, [good.id.clone(), third.id.clone()]);
+    let on_disk: serde_json::Value = serde_json::from_slice(&harness.store_bytes()).unwrap();
+    let entries = on_disk["profiles"].as_array().unwrap();
+    assert_eq!(entries.len(), 3);
+    assert_eq!(entries[1], unreadable_profile());
+    harness.core.delete_profile(&good.id).await.unwrap();
+    harness.core.delete_profile(&third.id).await.unwrap();
+    let on_disk: serde_json::Value = serde_json::from_slice(&harness.store_bytes()).unwrap();
+    assert_eq!(
+        on_disk["profiles"],
+        serde_json::json!([unreadable_profile()])
+    );
+}
+
+#[tokio::test]
+async fn profile_without_later_fields_loads() {
+    let harness = Harness::new();
+    harness.store.set(
+        "profiles",
+        serde_json::json!([{
+            "id": "0f6a3a52-0000-4000-8000-000000000002",
+            "name": "Old",
+            "authMethod": "apiToken",
+            "environmentUrl": "https://abc12345.live.dynatrace.com"
+        }]),
+    );
+
+    let profiles = harness.core.profiles();
+
+    assert_eq!(profiles.len(), 1);
+    assert!(profiles[0].last_scopes.is_empty());
+    assert!(!profiles[0].secret_stored);
+}
+
+#[test]
+fn garbage_settings_file_is_moved_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(token_wizard_lib::store::STORE_FILE);
+    std::fs::write(&path, b"{\"profiles\": [ this is not JSON").unwrap();
+
+    let aside = token_wizard_lib::store::set_aside_unreadable(&path)
+        .unwrap()
+        .expect("the file is moved aside");
+
+    assert!(!path.exists());
+    assert_eq!(
+        std::fs::read(&aside).unwrap(),
+        b"{\"profiles\": [ this is not JSON"
+    );
+    let name = aside.file_name().unwrap().to_str().unwrap();
+    assert!(name.starts_with("settings.json.unreadable-"), "{name}");
+    let notice = token_wizard_lib::store::unreadable_notice(&aside);
+    assert!(notice.contains(name), "{notice}");
+}
+
+#[test]
+fn readable_settings_file_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(token_wizard_lib::store::STORE_FILE);
+    std::fs::write(&path, b"{\"profiles\": []}").unwrap();
+
+    assert_eq!(
+        token_wizard_lib::store::set_aside_unreadable(&path).unwrap(),
+        None
+    );
+    assert!(path.exists());
+    assert_eq!(
+        token_wizard_lib::store::set_aside_unreadable(&dir.path().join("missing.json")).unwrap(),
+        None
+    );
+}
+
+#[tokio::test]
+async fn notices_reach_the_app_state() {
+    let harness = Harness::new();
+    assert!(harness.core.app_state().await.notices.is_empty());
+
+    harness
+        .core
+        .add_notice("The settings file was moved aside.".into());
+
+    assert_eq!(
+        harness.core.app_state().await.notices,
+        ["The settings file was moved aside."]
+    );
+}

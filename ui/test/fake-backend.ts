@@ -110,6 +110,8 @@ export type FakeOptions = {
   profiles?: Profile[];
   /** Makes the next create_token fail like a lost 201 reply. */
   loseCreatedToken?: boolean;
+  /** Start-up notices `get_app_state` returns. */
+  notices?: string[];
 };
 
 export class FakeBackend {
@@ -121,6 +123,7 @@ export class FakeBackend {
   heldToken: CreatedToken | null = null;
   keychainAvailable: boolean;
   loseCreatedToken: boolean;
+  notices: string[];
   /** Error the next create_token throws, if set. */
   nextCreateError: AppError | null = null;
   private nextProfile = 1;
@@ -129,6 +132,7 @@ export class FakeBackend {
     this.keychainAvailable = options.keychainAvailable ?? true;
     this.profiles = options.profiles ?? [];
     this.loseCreatedToken = options.loseCreatedToken ?? false;
+    this.notices = options.notices ?? [];
   }
 
   callsOf(command: string): Call[] {
@@ -202,6 +206,7 @@ export class FakeBackend {
       sandbox: this.sandbox,
       settings: this.settings,
       version: "0.1.0",
+      notices: this.notices,
     };
   }
 

@@ -52,6 +52,11 @@ export type AppState = {
 	sandbox: SandboxInfo | null,
 	settings: Settings,
 	version: string,
+	/**
+	 *  Problems found at start-up that the user should know about, such as a settings file
+	 *  that could not be read and was moved aside.
+	 */
+	notices: string[],
 };
 
 /**  Sign-in method of a profile. */

@@ -113,6 +113,9 @@ export class Wizard {
   presets = $state<Preset[]>([]);
   /** One-line status for the shared live region, such as a failed `open_external`. */
   notice = $state("");
+  /** Start-up problems from the backend, shown once on the welcome screen until dismissed. */
+  startupNotices = $state<string[]>([]);
+  private startupNoticesShown = false;
   connectForm = $state<ConnectForm>(emptyConnectForm());
   secretStored = $state(false);
   createForm = $state<CreateForm>(emptyCreateForm());
@@ -127,6 +130,10 @@ export class Wizard {
       this.appState = await api.getAppState();
       this.loadError = null;
       if (this.appState.sandbox) this.sandbox = this.appState.sandbox;
+      if (!this.startupNoticesShown) {
+        this.startupNoticesShown = true;
+        this.startupNotices = this.appState.notices;
+      }
     } catch (error) {
       this.loadError = AppError.from(error);
     }
