@@ -105,7 +105,8 @@ impl TokenApi {
 
         match found {
             Ok(matches) if !matches.is_empty() => {
-                let cause = original.message.trim_end_matches(['.', ' ']);
+                let cause = without_retry_advice(&original.message);
+                let cause = cause.trim_end_matches(['.', ' ']);
                 let mut error = match (existing, matches.as_slice()) {
                     (Some(_), [token]) => {
                         let id = token.id.clone().unwrap_or_default();
@@ -154,8 +155,10 @@ impl TokenApi {
             Ok(_) => {
                 let mut error = original;
                 error.message = scrub(&format!(
-                    "{} No token named \"{name}\" was created, so trying again is safe.",
-                    error.message
+                    "{} No token named \"{name}\" was found yet, but a slow server can still \
+                     apply the create. Check the token list under Access tokens in Dynatrace, \
+                     or wait a minute and check again, before trying again.",
+                    without_retry_advice(&error.message)
                 ));
                 error
             }
@@ -164,7 +167,8 @@ impl TokenApi {
                 error.message = scrub(&format!(
                     "{} Whether the token was created could not be checked ({}); look for a \
                      token named \"{name}\" under Access tokens before trying again.",
-                    error.message, lookup.message
+                    without_retry_advice(&error.message),
+                    lookup.message
                 ));
                 error
             }
@@ -204,6 +208,18 @@ impl TokenApi {
     }
 }
 
+/// Removes a closing "try again" from a transport message, because after a create whose outcome
+/// is unknown the advice that follows it says what to check first.
+fn without_retry_advice(message: &str) -> String {
+    let trimmed = message.trim_end();
+    for ending in [", then try again.", "; try again.", " Try again."] {
+        if let Some(start) = trimmed.strip_suffix(ending) {
+            return format!("{start}.");
+        }
+    }
+    trimmed.to_string()
+}
+
 /// Builds the list query for recovery: newest tokens first, with owner and creation date.
 fn recovery_query(personal: bool) -> ListQuery {
     ListQuery {
@@ -223,5 +239,25 @@ fn describe(token: &ApiToken) -> String {
     match token.creation_date {
         Some(created) => format!("{id} (owner {owner}, created {created})"),
         None => format!("{id} (owner {owner})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_advice_is_removed() {
+        let cases = [
+            (
+                "h did not answer within 1 s. Check the network, then try again.",
+                "h did not answer within 1 s. Check the network.",
+            ),
+            ("It was cut off; try again.", "It was cut off."),
+            ("Nothing to remove.", "Nothing to remove."),
+        ];
+        for (message, expected) in cases {
+            assert_eq!(without_retry_advice(message), expected);
+        }
     }
 }
