@@ -28,12 +28,52 @@ describe("create step", () => {
     expect(screen.getByTestId("error-token-id").textContent).toBe(CREATED_TOKEN_ID);
     expect(screen.getByTestId("keep-token")).toBeTruthy();
     await user.click(screen.getByTestId("revoke-token"));
+    expect(backend.callsOf("revoke_token")).toHaveLength(0);
+    const confirmation = screen.getByTestId("confirm-revoke-token");
+    expect(confirmation.textContent).toBe(`Revoke ${CREATED_TOKEN_ID}`);
+    expect(screen.getByTestId("revoke-confirm-message").textContent).toContain(
+      "owner service-user@example.com",
+    );
+    await user.click(confirmation);
 
     await screen.findByTestId("revoke-status");
     const revoke = backend.callsOf("revoke_token");
     expect(revoke).toHaveLength(1);
     expect(revoke[0].args).toEqual({ profileId: "profile-1", tokenId: CREATED_TOKEN_ID });
     expect(screen.getByTestId("revoke-status").textContent).toContain("was revoked");
+  });
+
+  it("revokes nothing when the user cancels the confirmation", async () => {
+    const { backend, user } = await openCreate({ loseCreatedToken: true });
+    await user.click(screen.getByTestId("preset-log-ingest"));
+    await user.click(screen.getByTestId("create-token"));
+    await screen.findByTestId("error-panel");
+    await user.click(screen.getByTestId("revoke-token"));
+
+    await user.click(screen.getByTestId("cancel-revoke"));
+
+    expect(screen.queryByTestId("confirm-revoke-token")).toBeNull();
+    expect(screen.getByTestId("revoke-token")).toBeTruthy();
+    expect(backend.callsOf("revoke_token")).toHaveLength(0);
+  });
+
+  it("offers no revoke when the lost token cannot be identified", async () => {
+    const { backend, user } = await openCreate({
+      loseCreatedToken: true,
+      lostTokenUnidentified: true,
+    });
+    await user.click(screen.getByTestId("preset-log-ingest"));
+
+    await user.click(screen.getByTestId("create-token"));
+
+    const panel = await screen.findByTestId("error-panel");
+    expect(panel.getAttribute("data-code")).toBe("created_not_delivered");
+    expect(screen.queryByTestId("revoke-token")).toBeNull();
+    expect(screen.queryByTestId("error-token-id")).toBeNull();
+    expect(screen.getByTestId("revoke-unavailable").textContent).toContain(
+      "access token list in Dynatrace",
+    );
+    expect(backend.callsOf("revoke_token")).toHaveLength(0);
   });
 
   it("keeps a lost token when the user chooses so", async () => {

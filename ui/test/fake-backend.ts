@@ -110,6 +110,8 @@ export type FakeOptions = {
   profiles?: Profile[];
   /** Makes the next create_token fail like a lost 201 reply. */
   loseCreatedToken?: boolean;
+  /** With `loseCreatedToken`: the backend could not tell which new token is ours. */
+  lostTokenUnidentified?: boolean;
   /** Start-up notices `get_app_state` returns. */
   notices?: string[];
 };
@@ -123,6 +125,7 @@ export class FakeBackend {
   heldToken: CreatedToken | null = null;
   keychainAvailable: boolean;
   loseCreatedToken: boolean;
+  lostTokenUnidentified: boolean;
   notices: string[];
   /** Error the next create_token throws, if set. */
   nextCreateError: AppError | null = null;
@@ -132,6 +135,7 @@ export class FakeBackend {
     this.keychainAvailable = options.keychainAvailable ?? true;
     this.profiles = options.profiles ?? [];
     this.loseCreatedToken = options.loseCreatedToken ?? false;
+    this.lostTokenUnidentified = options.lostTokenUnidentified ?? false;
     this.notices = options.notices ?? [];
   }
 
@@ -373,10 +377,19 @@ export class FakeBackend {
     }
     if (this.loseCreatedToken) {
       this.loseCreatedToken = false;
+      if (this.lostTokenUnidentified) {
+        throw appError(
+          "created_not_delivered",
+          "Dynatrace may have created the token, but the reply with its secret was lost on the " +
+            "way, and 2 new tokens carry its name.",
+          { tokenId: null, detail: "connection closed before the response body ended" },
+        );
+      }
       throw appError(
         "created_not_delivered",
         "Dynatrace created the token, but the reply with its secret was lost on the way. " +
-          "Revoke the token, or keep it if you can live with an unknown secret.",
+          `Token ${CREATED_TOKEN_ID}, owner service-user@example.com, created ` +
+          "2026-12-04T10:00:00Z. Revoke it, or keep it if you can live with an unknown secret.",
         { tokenId: CREATED_TOKEN_ID, detail: "connection closed before the response body ended" },
       );
     }

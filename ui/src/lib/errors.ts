@@ -10,7 +10,9 @@ export type Severity = "error" | "warning" | "info";
  * What the error panel offers as its main button:
  * `open_account_management` opens https://myaccount.dynatrace.com, `retry` runs the failed step
  * again (after `retryAfterSeconds` when set), `edit_field:<name>` focuses that form field,
- * `revoke_token` revokes the token named by `tokenId`, `open_docs:<url>` opens a docs page.
+ * `revoke_token` revokes the token named by `tokenId` after the user confirms it in a second step,
+ * and is offered only when `tokenId` is set (otherwise the panel points to the token list in
+ * Dynatrace), `open_docs:<url>` opens a docs page.
  */
 export type ErrorAction =
   | "open_account_management"
@@ -161,7 +163,7 @@ export function actionLabel(action: ErrorAction): string {
     case "edit_field":
       return `Edit ${FIELD_LABELS[argument ?? ""] ?? "the field"}`;
     case "revoke_token":
-      return "Revoke it";
+      return "Revoke…";
     case "open_docs":
       return "Open the documentation";
     default:
