@@ -28,6 +28,11 @@ const REQUEST_ID_HEADERS: [&str; 3] = [
 /// Server clock offsets beyond this are reported as clock skew.
 pub(crate) const CLOCK_SKEW_WARNING_SECS: i64 = 120;
 
+/// Largest response body read. A sandbox page of 10,000 tokens with every field measured
+/// 2.6 MB (2 to 3 scopes each); at 50 scopes per token a page would stay near 15 MB, so 32 MiB
+/// leaves room while keeping a broken or hostile server from filling memory.
+pub(crate) const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
 /// Credentials of one request.
 pub(crate) enum Authorization<'a> {
     None,
@@ -140,8 +145,31 @@ impl ClientInner {
         let status = response.status();
         let headers = response.headers().clone();
         let url = response.url().clone();
-        let body = match response.bytes().await {
-            Ok(bytes) => Zeroizing::new(bytes.to_vec()),
+        let body = match read_body(response, MAX_BODY_BYTES).await {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => {
+                let mut mapped = Error::new(
+                    ErrorCode::MalformedResponse,
+                    format!(
+                        "The response from {host} (HTTP {}) is larger than {} MiB, the most this \
+                         app reads, so it was not read to its end.",
+                        status.as_u16(),
+                        MAX_BODY_BYTES / (1024 * 1024)
+                    ),
+                )
+                .with_host(host.clone())
+                .with_status(status.as_u16());
+                mapped.maybe_sent = true;
+                tracing::warn!(
+                    method = %request.method,
+                    host = %host,
+                    path = %path,
+                    status = status.as_u16(),
+                    limit_bytes = MAX_BODY_BYTES,
+                    "HTTP body exceeds the size limit"
+                );
+                return Err(mapped);
+            }
             Err(error) => {
                 let mut mapped = if error.is_timeout() {
                     map_reqwest_error(&error, &request.url, self.config.request_timeout)
@@ -314,6 +342,29 @@ fn error_chain(error: &(dyn StdError + 'static)) -> String {
         source = inner.source();
     }
     parts.join(": ")
+}
+
+/// Reads a response body of at most `limit` bytes; `None` when it is longer. The buffer is
+/// zeroed when dropped because a create response contains the token secret.
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Option<Zeroizing<Vec<u8>>>, reqwest::Error> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Ok(None);
+    }
+    let expected = response.content_length().unwrap_or(0).min(limit as u64);
+    let mut body = Zeroizing::new(Vec::with_capacity(expected as usize));
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
 }
 
 /// Maps a reqwest failure to our error, naming the host and the likely fix.
