@@ -266,6 +266,13 @@ impl TokenApi {
                     }
                 })
                 .await;
+            // An opaque bearer has no shape the scrubber knows, so mask its exact value the way
+            // the credentials' own secrets are masked.
+            let result = match &bearer {
+                Some(bearer) => result
+                    .map_err(|error| error.redact_values(&[bearer.token.expose_secret().trim()])),
+                None => result,
+            };
 
             match (result, self.oauth_client(), bearer, sso_scope) {
                 (Err(error), Some(client), Some(bearer), Some((sso, scope)))

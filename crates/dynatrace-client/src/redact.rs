@@ -33,6 +33,9 @@ const MASK: &str = "***";
 
 /// Returns `text` with every secret-looking value masked.
 ///
+/// NOTE: an echo the server altered (Base64, a character inserted, a different split) is not
+/// recognised here, nor by the exact-value masking in `Error::redact_values`.
+///
 /// `dt0c01.PUBLIC.SECRET` becomes `dt0c01.PUBLIC.***` so the token ID stays visible; bearers,
 /// values after `Bearer`/`Api-Token` and values of secret-bearing fields become `***`.
 pub fn scrub(text: &str) -> String {
