@@ -112,6 +112,9 @@ fn invalid(message: impl Into<String>) -> Error {
     )
 }
 
+/// Longest environment ID accepted: a Managed UUID. SaaS IDs have 8 characters.
+const MAX_ENVIRONMENT_ID_LEN: usize = 36;
+
 /// Returns whether `id` has the SaaS environment ID shape: three letters and five digits.
 fn is_saas_id(id: &str) -> bool {
     let bytes = id.as_bytes();
@@ -131,7 +134,8 @@ fn is_host_id(label: &str) -> bool {
 /// Returns whether `id` can be a Managed environment ID: a UUID or a shorter ID of letters, digits and
 /// dashes.
 fn is_managed_id(id: &str) -> bool {
-    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    (1..=MAX_ENVIRONMENT_ID_LEN).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 pub(crate) fn is_loopback_host(host: &Host<&str>) -> bool {
@@ -182,17 +186,35 @@ fn origin_of(url: &Url) -> Url {
     origin
 }
 
-fn with_host(scheme: &str, host: &str, port: Option<u16>) -> Url {
-    let text = match port {
-        Some(port) => format!("{scheme}://{host}:{port}/"),
-        None => format!("{scheme}://{host}/"),
-    };
-    Url::parse(&text).expect("host built from a parsed URL")
+fn with_host(scheme: &str, host: &str) -> Url {
+    Url::parse(&format!("{scheme}://{host}/")).expect("host built from a parsed URL")
+}
+
+/// Returns whether `c` is invisible in a pasted address: a byte order mark, a zero-width space,
+/// joiner or non-joiner, or a word joiner.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{feff}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}'
+    )
 }
 
 impl EnvironmentUrl {
     /// Parses an environment ID or URL as users paste it and normalises it.
     pub fn parse(input: &str) -> Result<Self, Error> {
+        let visible: String = input.chars().filter(|c| !is_invisible(*c)).collect();
+        let mut parsed = Self::parse_visible(&visible)?;
+        if visible.len() != input.len() {
+            parsed.notes.push(
+                "Removed invisible characters (a byte order mark or zero-width space) from the \
+                 address."
+                    .to_string(),
+            );
+        }
+        Ok(parsed)
+    }
+
+    fn parse_visible(input: &str) -> Result<Self, Error> {
         let trimmed = input.trim();
         if trimmed.is_empty() {
             return Err(invalid("The environment URL is empty."));
@@ -206,12 +228,29 @@ impl EnvironmentUrl {
 
         let lower = trimmed.to_ascii_lowercase();
         if is_saas_id(&lower) {
-            let mut parsed = Self::saas(Stage::Production, &lower, None);
+            let mut parsed = Self::saas(Stage::Production, &lower);
             parsed.notes.push(format!(
                 "Built the environment URL {} from the environment ID.",
                 parsed.display()
             ));
             return Ok(parsed);
+        }
+
+        for scheme in ["https:", "http:"] {
+            let Some(rest) = lower.strip_prefix(scheme) else {
+                continue;
+            };
+            if !rest.starts_with("//") {
+                let missing = if rest.starts_with('/') {
+                    "a slash"
+                } else {
+                    "the slashes"
+                };
+                return Err(invalid(format!(
+                    "The URL is missing {missing} after {scheme}: write {scheme}// followed by \
+                     the host name."
+                )));
+            }
         }
 
         let mut notes = Vec::new();
@@ -253,6 +292,9 @@ impl EnvironmentUrl {
         let Some(host) = url.host() else {
             return Err(invalid("The URL has no host name."));
         };
+        if url.port() == Some(0) {
+            return Err(invalid("Port 0 is not a valid port; remove it."));
+        }
 
         if is_loopback_host(&host) {
             return Ok(Self::local(&url, notes));
@@ -294,13 +336,26 @@ impl EnvironmentUrl {
             let Some(id) = domain.strip_suffix(suffix) else {
                 continue;
             };
+            if id.len() > MAX_ENVIRONMENT_ID_LEN {
+                return Err(invalid(format!(
+                    "The host name starts with a label of {} characters, too long for an \
+                     environment ID (SaaS environment IDs have 8 characters).",
+                    id.len()
+                )));
+            }
             if !is_host_id(id) {
                 return Err(invalid(format!(
                     "The host {domain} does not start with an environment ID such as abc12345."
                 )));
             }
-            let mut parsed = Self::saas(*stage, id, url.port());
+            let mut parsed = Self::saas(*stage, id);
             parsed.notes.append(notes);
+            if let Some(port) = url.port() {
+                parsed.notes.push(format!(
+                    "Removed the port :{port}: Dynatrace SaaS is reached on the standard https \
+                     port."
+                ));
+            }
             note_removed_parts(url, &mut parsed.notes);
             if !is_apps {
                 parsed.notes.push(format!(
@@ -345,12 +400,12 @@ impl EnvironmentUrl {
         Err(invalid(message))
     }
 
-    fn saas(stage: Stage, id: &str, port: Option<u16>) -> Self {
+    fn saas(stage: Stage, id: &str) -> Self {
         EnvironmentUrl {
             kind: EnvironmentKind::Saas { stage },
             environment_id: Some(id.to_string()),
-            apps_base: Some(with_host("https", &stage.apps_host(id), port)),
-            classic_base: with_host("https", &stage.classic_host(id), port),
+            apps_base: Some(with_host("https", &stage.apps_host(id))),
+            classic_base: with_host("https", &stage.classic_host(id)),
             notes: Vec::new(),
         }
     }
@@ -381,6 +436,13 @@ impl EnvironmentUrl {
         let segments: Vec<&str> = url.path().split('/').filter(|s| !s.is_empty()).collect();
         let id = match segments.as_slice() {
             ["e", id, ..] if is_managed_id(id) => *id,
+            ["e", id, ..] if id.len() > MAX_ENVIRONMENT_ID_LEN => {
+                return Err(invalid(format!(
+                    "The environment ID after /e/ has {} characters; Managed environment IDs \
+                     have at most {MAX_ENVIRONMENT_ID_LEN}.",
+                    id.len()
+                )));
+            }
             ["e", ..] => {
                 return Err(invalid(format!(
                     "The URL on {host} has /e/ but no valid environment ID after it."

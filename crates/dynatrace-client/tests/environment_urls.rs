@@ -47,6 +47,11 @@ fn cases() -> Vec<Case> {
     vec![
         prod("abc12345"),
         prod("  ABC12345\n"),
+        prod("\u{feff}https://abc12345.apps.dynatrace.com"),
+        prod("\u{feff}abc12345"),
+        prod("https://abc12345.apps.\u{200b}dynatrace.com\u{2060}"),
+        prod("https://abc12345.apps.dynatrace.com:8443"),
+        prod("https://abc12345.live.dynatrace.com:8443/"),
         prod("https://abc12345.apps.dynatrace.com"),
         prod("https://abc12345.apps.dynatrace.com/"),
         prod("https://abc12345.apps.dynatrace.com//"),
@@ -298,6 +303,19 @@ fn rejected_inputs_name_the_problem() {
         ("https://cluster.example.com/e/", "no valid environment ID"),
         ("https://abc_123.apps.dynatrace.com", "environment ID"),
         ("hello", "neither a URL"),
+        ("https:/abc12345.live.dynatrace.com", "missing a slash"),
+        ("HTTPS:abc12345.live.dynatrace.com", "missing the slashes"),
+        ("http:/127.0.0.1:8080", "missing a slash"),
+        (
+            "https://abcdefghijabcdefghijabcdefghijabcdefghij.apps.dynatrace.com",
+            "too long",
+        ),
+        (
+            "https://cluster.example.com/e/0f7e2c1a-3b4d-4e5f-8a9b-1c2d3e4f5a6b0",
+            "at most 36",
+        ),
+        ("https://abc12345.apps.dynatrace.com:0", "Port 0"),
+        ("https://cluster.example.com:0/e/prod01", "Port 0"),
         (
             "https://user:pass@abc12345.live.dynatrace.com",
             "user name or password",
@@ -351,4 +369,16 @@ fn managed_cannot_use_bearer_auth() {
     let error = parsed.token_api_base(AuthKind::OAuth).unwrap_err();
     assert_eq!(error.code, ErrorCode::InvalidInput);
     assert!(error.message.contains("API token"));
+}
+
+#[test]
+fn dropped_port_and_invisible_characters_are_noted() {
+    let with_port = EnvironmentUrl::parse("https://abc12345.apps.dynatrace.com:8443").unwrap();
+    let notes = with_port.notes().join(" ");
+    assert!(notes.contains(":8443"), "{notes}");
+    assert_eq!(with_port.display(), "https://abc12345.apps.dynatrace.com");
+
+    let with_bom = EnvironmentUrl::parse("\u{feff}https://abc12345.apps.dynatrace.com").unwrap();
+    let notes = with_bom.notes().join(" ");
+    assert!(notes.contains("invisible"), "{notes}");
 }
