@@ -112,7 +112,7 @@ fn invalid(message: impl Into<String>) -> Error {
     )
 }
 
-/// Longest environment ID accepted: a Managed UUID. SaaS IDs have 8 characters.
+/// Maximum environment ID length: a Managed UUID. SaaS IDs have 8 characters.
 const MAX_ENVIRONMENT_ID_LEN: usize = 36;
 
 /// Returns whether `id` has the SaaS environment ID shape: three letters and five digits.

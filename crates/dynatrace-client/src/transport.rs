@@ -28,9 +28,10 @@ const REQUEST_ID_HEADERS: [&str; 3] = [
 /// Server clock offsets beyond this are reported as clock skew.
 pub(crate) const CLOCK_SKEW_WARNING_SECS: i64 = 120;
 
-/// Largest response body read. A sandbox page of 10,000 tokens with every field measured
-/// 2.6 MB (2 to 3 scopes each); at 50 scopes per token a page would stay near 15 MB, so 32 MiB
-/// leaves room while keeping a broken or hostile server from filling memory.
+/// Maximum response body read, in bytes. A sandbox page of 10,000 tokens with every field
+/// measured 2.6 MB, with 2 to 3 scopes per token. At 50 scopes per token such a page would be
+/// about 15 MB (an estimate), so 32 MiB leaves room and still stops a broken or hostile server
+/// from filling memory.
 pub(crate) const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// Credentials of one request.

@@ -342,7 +342,7 @@ async fn latency_only_slows_calls() {
 
 /// A colleague's token with the same name must never be taken for the one a lost create made.
 #[tokio::test]
-async fn lost_create_never_adopts_a_colleagues_token() {
+async fn lost_create_skips_colleague_token() {
     let sandbox = start().await;
     let client = client();
     let colleague = api(&sandbox, &client, api_token())
@@ -366,9 +366,9 @@ async fn lost_create_never_adopts_a_colleagues_token() {
 }
 
 /// With a colleague's same-name token present, the token a lost create made is still found,
-/// and the message says whose it is and when it was made.
+/// and the message names its owner and creation time.
 #[tokio::test]
-async fn lost_create_is_recovered_next_to_a_colleagues_token() {
+async fn lost_create_found_beside_colleague_token() {
     let sandbox = start().await;
     let client = client();
     let colleague = api(&sandbox, &client, api_token())
@@ -408,7 +408,7 @@ async fn lost_create_is_recovered_next_to_a_colleagues_token() {
 /// When the tokens cannot be listed before the create, a lost create is reported with its
 /// candidates but without a token ID, so nothing is offered for revoking.
 #[tokio::test]
-async fn lost_create_without_a_list_before_names_no_token_id() {
+async fn unlisted_lost_create_has_no_id() {
     let sandbox = start().await;
     let client = client();
     let api = api(&sandbox, &client, api_token());
