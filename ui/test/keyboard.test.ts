@@ -15,8 +15,12 @@ async function tabTo(user: UserEvent, testid: string): Promise<void> {
   throw new Error(`${testid} not reached with ${MAX_TABS} presses of Tab`);
 }
 
+// The walk presses Tab a few hundred times through jsdom, which takes seconds on a loaded
+// two-core machine, so this test gets more than Vitest's default 5 s.
+const WALK_TIMEOUT_MS = 30_000;
+
 describe("keyboard", () => {
-  it("walks the sandbox flow without a mouse", async () => {
+  it("walks the sandbox flow without a mouse", { timeout: WALK_TIMEOUT_MS }, async () => {
     const { backend, user } = await renderApp();
 
     await tabTo(user, "welcome-sandbox");
