@@ -142,6 +142,24 @@ describe("connect step", () => {
   });
 });
 
+describe("sandbox profile", () => {
+  it("is replaced, not duplicated, on a second visit", async () => {
+    const { backend, user } = await renderApp();
+
+    for (let visit = 0; visit < 2; visit++) {
+      await user.click(await screen.findByTestId("welcome-sandbox"));
+      await user.click(await screen.findByTestId("next"));
+      await user.click(await screen.findByTestId("fill-sandbox"));
+      await user.click(screen.getByTestId("save-test"));
+      await screen.findByTestId("connection-report");
+      await user.click(screen.getByTestId("step-welcome"));
+    }
+
+    expect(backend.callsOf("save_profile")).toHaveLength(2);
+    expect(backend.profiles.filter((profile) => profile.sandbox)).toHaveLength(1);
+  });
+});
+
 describe("connect step gate", () => {
   it("keeps Next locked after a failed test", async () => {
     const { user } = await renderApp();

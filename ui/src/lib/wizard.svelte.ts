@@ -151,7 +151,14 @@ export class Wizard {
     this.sandbox = await api.startSandbox();
     this.sandboxMode = true;
     this.resetConnection();
-    this.connectForm = { ...emptyConnectForm(), sandbox: true };
+    // Saving again replaces the saved sandbox profile instead of adding a second one.
+    const saved = this.appState?.profiles.find((profile) => profile.sandbox);
+    this.connectForm = {
+      ...emptyConnectForm(),
+      sandbox: true,
+      id: saved?.id ?? null,
+      name: saved?.name ?? "",
+    };
     await this.goTo("prerequisites");
   }
 
