@@ -114,7 +114,7 @@ pub struct UpdateApiToken {
     pub scopes: Option<Vec<String>>,
 }
 
-/// Which scope names the OAuth client holds for the token endpoints.
+/// Scope names the OAuth client was granted for the token endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ScopeFamily {

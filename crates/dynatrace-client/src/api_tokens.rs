@@ -266,8 +266,8 @@ impl TokenApi {
                     }
                 })
                 .await;
-            // An opaque bearer has no shape the scrubber knows, so mask its exact value the way
-            // the credentials' own secrets are masked.
+            // An opaque bearer has no shape the scrubber recognises, so mask its exact value the
+            // way the credentials' own secrets are masked.
             let result = match &bearer {
                 Some(bearer) => result
                     .map_err(|error| error.redact_values(&[bearer.token.expose_secret().trim()])),
@@ -307,9 +307,9 @@ impl TokenApi {
     /// A create is repeated only after failures that prove it was not applied (429, a
     /// connection that could not be opened). Before sending, the same-name tokens that already
     /// exist are listed. When the outcome is unknown (timeout, connection closed after sending,
-    /// 5xx, a cut-off body), the tokens created since the attempt are listed again: one new
-    /// token with the same name gives `CreatedNotDelivered` with its ID, several give
-    /// `CreatedNotDelivered` without an ID (see [`ErrorCode::CreatedNotDelivered`]), none gives
+    /// 5xx, a cut-off body), the tokens created since the attempt are listed again. One new
+    /// token with the same name gives `CreatedNotDelivered` with its ID. Several give
+    /// `CreatedNotDelivered` without an ID (see [`ErrorCode::CreatedNotDelivered`]). None gives
     /// the original error.
     pub async fn create(&self, request: &CreateApiToken) -> Result<CreatedApiToken, Error> {
         let base = self.api_base()?;

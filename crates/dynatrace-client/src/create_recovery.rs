@@ -54,9 +54,9 @@ impl TokenApi {
     /// Looks for the token a failed create may have made and returns the error to report.
     ///
     /// `existing` contains the IDs of same-name tokens listed before the create (`None` when that
-    /// list failed). Exactly one new token gives `CreatedNotDelivered` with its ID; several, or
-    /// any when `existing` is unknown, give `CreatedNotDelivered` without an ID and list them;
-    /// none gives `original` with a sentence on what to check before trying again.
+    /// list failed). Exactly one new token gives `CreatedNotDelivered` with its ID. Several, or
+    /// any when `existing` is unknown, give `CreatedNotDelivered` without an ID and list them.
+    /// None gives `original` with a sentence on what to check before trying again.
     pub(crate) async fn recover_create(
         &self,
         base: &Url,
@@ -209,7 +209,7 @@ impl TokenApi {
 }
 
 /// Removes a closing "try again" from a transport message, because after a create whose outcome
-/// is unknown the advice that follows it says what to check first.
+/// is unknown the advice that follows it names what to check first.
 fn without_retry_advice(message: &str) -> String {
     let trimmed = message.trim_end();
     for ending in [", then try again.", "; try again.", " Try again."] {

@@ -52,7 +52,7 @@ pub enum ErrorCode {
     /// `token_id` is set only when exactly one such token is new: it was absent from the list
     /// read just before the create and was created since the attempt. Its owner and creation
     /// time are in the message. When several tokens match, or the list before the create could
-    /// not be read, `token_id` is `None` and the message lists the candidates: one of them may
+    /// not be read, `token_id` is `None` and the message lists the candidates. One of them may
     /// belong to someone else, so nothing is offered for revoking and the user checks them in
     /// Dynatrace first.
     CreatedNotDelivered,

@@ -14,7 +14,7 @@ use crate::errors::ApiError;
 use crate::seed;
 use crate::state::AppState;
 
-/// Which family of paths a request came in on.
+/// Family of paths a request came in on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PathFamily {
     /// `/platform/classic/environment-api/v2/…`.
@@ -38,7 +38,7 @@ pub(crate) enum Credential {
     ApiToken(String),
 }
 
-/// Who a request acts as, and what it may do.
+/// Identity a request acts as, and what it may do.
 #[derive(Debug, Clone)]
 pub(crate) struct Principal {
     pub credential: Credential,

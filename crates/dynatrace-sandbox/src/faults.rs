@@ -18,7 +18,7 @@ pub const MAX_DELAY: Duration = Duration::from_secs(10 * 60);
 pub const MAX_CLOCK_SKEW: SignedDuration =
     SignedDuration::from_secs(10 * 36_525 * 24 * 60 * 60 / 100);
 
-/// Which requests a fault applies to.
+/// Requests a fault applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Target {
@@ -41,7 +41,7 @@ pub enum DropPoint {
     AfterApply,
 }
 
-/// What an armed rule does to the request it hits.
+/// Effect of an armed rule on the request it hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum FaultAction {

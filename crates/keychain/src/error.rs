@@ -1,6 +1,6 @@
 //! Keychain failures, sorted into the few cases a user can act on.
 
-/// What went wrong, as a closed set the desktop shell maps to its own error codes.
+/// Cause of a keychain failure, as a closed set the desktop shell maps to its own error codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeychainErrorCode {
     /// No keychain to talk to: no D-Bus session bus, no Secret Service provider, or a mock store.
